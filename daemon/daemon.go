@@ -1,0 +1,39 @@
+package daemon
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/charond/charond/vici"
+)
+
+// Options configure a Daemon.
+type Options struct {
+	Logger *slog.Logger
+	// Version is charond's own version, reported by the version command.
+	Version string
+	// Reload re-reads strongswan.conf for reload-settings; nil means there
+	// is nothing to reload and the command succeeds.
+	Reload func() error
+}
+
+// Daemon holds the stores behind the VICI commands.
+type Daemon struct {
+	log     *slog.Logger
+	opts    Options
+	started time.Time
+}
+
+// New returns a daemon with empty stores.
+func New(opts Options) *Daemon {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	d := &Daemon{log: opts.Logger, opts: opts, started: time.Now()}
+	return d
+}
+
+// Register installs every command handler on r.
+func (d *Daemon) Register(r vici.Registrar) {
+	d.registerQuery(r)
+}
