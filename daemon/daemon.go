@@ -22,6 +22,10 @@ type Daemon struct {
 	log     *slog.Logger
 	opts    Options
 	started time.Time
+
+	// Stores, one owner each (added by the files of each command family).
+	// stores:begin
+	// stores:end
 }
 
 // New returns a daemon with empty stores.
@@ -30,10 +34,14 @@ func New(opts Options) *Daemon {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	d := &Daemon{log: opts.Logger, opts: opts, started: time.Now()}
+	// init:begin
+	// init:end
 	return d
 }
 
 // Register installs every command handler on r.
 func (d *Daemon) Register(r vici.Registrar) {
 	d.registerQuery(r)
+	// register:begin
+	// register:end
 }
