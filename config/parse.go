@@ -1,0 +1,137 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// ErrSyntax is wrapped by every SyntaxError.
+var ErrSyntax = errors.New("config: syntax error")
+
+// SyntaxError locates a grammar violation. Line and Column count from 1;
+// the column counts bytes.
+type SyntaxError struct {
+	File   string
+	Line   int
+	Column int
+	Msg    string
+}
+
+// Error returns "config: file:line:column: message".
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("config: %s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+}
+
+// Unwrap makes errors.Is(err, ErrSyntax) hold.
+func (e *SyntaxError) Unwrap() error { return ErrSyntax }
+
+// maxIncludeDepth bounds include nesting, so a file including itself fails
+// instead of recursing forever.
+const maxIncludeDepth = 32
+
+// ParseFile reads the file at path (a glob pattern is expanded like an
+// include) and everything it includes. Warnings are strongSwan's messages
+// for include patterns that matched nothing.
+func ParseFile(path string) (*Settings, []string, error) {
+	s := newSettings()
+	var warns []string
+	if err := parsePattern(s.root, path, 0, &warns, true); err != nil {
+		return nil, warns, err
+	}
+	return s, warns, nil
+}
+
+// Parse parses data as a file called name; relative include patterns are
+// taken relative to name's folder.
+func Parse(name string, data []byte) (*Settings, []string, error) {
+	s := newSettings()
+	var warns []string
+	p := &parser{file: name, data: data, line: 1, col: 1, warns: &warns}
+	if err := p.body(s.root, true); err != nil {
+		return nil, warns, err
+	}
+	return s, warns, nil
+}
+
+// parsePattern expands pattern and parses each match into sec, in order.
+func parsePattern(sec *node, pattern string, depth int, warns *[]string, main bool) error {
+	if depth > maxIncludeDepth {
+		return fmt.Errorf("config: including '%s': nesting deeper than %d",
+			pattern, maxIncludeDepth)
+	}
+	files, warn := expand(pattern)
+	if warn != "" {
+		if main {
+			return fmt.Errorf("config: failed to open config file '%s': %w",
+				pattern, os.ErrNotExist)
+		}
+		*warns = append(*warns, warn)
+		return nil
+	}
+	for _, f := range files {
+		st, err := os.Stat(f)
+		if err != nil {
+			return fmt.Errorf("config: failed to open config file '%s': %w", f, err)
+		}
+		if !st.Mode().IsRegular() {
+			*warns = append(*warns, fmt.Sprintf("'%s' is not a regular file, ignored", f))
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("config: failed to open config file '%s': %w", f, err)
+		}
+		p := &parser{file: f, data: data, line: 1, col: 1, warns: warns, depth: depth}
+		if err := p.body(sec, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expand returns the files matching pattern in sorted order, or the warning
+// strongSwan logs when there are none.
+func expand(pattern string) ([]string, string) {
+	if !hasMeta(pattern) {
+		if _, err := os.Lstat(pattern); err != nil {
+			if dir := filepath.Dir(pattern); !exists(dir) {
+				return nil, enoent(pattern)
+			}
+			return nil, fmt.Sprintf("no files found matching '%s'", pattern)
+		}
+		return []string{pattern}, ""
+	}
+	files, err := filepath.Glob(pattern)
+	if err != nil {
+		return nil, fmt.Sprintf("expanding file pattern '%s' failed: %v", pattern, err)
+	}
+	if len(files) == 0 {
+		if dir := filepath.Dir(pattern); !hasMeta(dir) && !exists(dir) {
+			return nil, enoent(pattern)
+		}
+		return nil, fmt.Sprintf("no files found matching '%s'", pattern)
+	}
+	return files, ""
+}
+
+func enoent(pattern string) string {
+	return fmt.Sprintf("expanding file pattern '%s' failed: No such file or directory", pattern)
+}
+
+func hasMeta(s string) bool { return strings.ContainsAny(s, `*?[\`) }
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// includePath joins a relative pattern to the including file's folder.
+func includePath(file, pattern string) string {
+	if filepath.IsAbs(pattern) {
+		return pattern
+	}
+	return filepath.Dir(file) + "/" + pattern
+}

@@ -1,0 +1,101 @@
+package config
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/charond/charond/vici"
+)
+
+// secretTypes are the section prefixes swanctl knows, in the order it
+// tries them.
+var secretTypes = []string{
+	"eap", "xauth", "ntlm", "ike", "ppk",
+	"private", "rsa", "ecdsa", "bliss", "pkcs8", "pkcs12", "token",
+}
+
+// sharedTypes are the prefixes sent with load-shared.
+var sharedTypes = map[string]bool{"eap": true, "xauth": true, "ntlm": true, "ike": true, "ppk": true}
+
+// Secrets returns a load-shared request per shared secret section of
+// "secrets" (prefix eap, xauth, ntlm, ike or ppk), in enumeration order,
+// with Item.Type set to the prefix. Warnings use swanctl's wording for
+// unknown prefixes and sections without a secret.
+//
+// TODO: private, rsa, ecdsa, bliss, pkcs8, pkcs12 and token sections are
+// recognised but skipped; they need load-key and load-token requests.
+func Secrets(root Section) ([]Item, []string) {
+	secrets := root.Section("secrets")
+	var items []Item
+	var warns []string
+	for _, name := range secrets.Sections() {
+		typ := ""
+		for _, t := range secretTypes {
+			if strings.HasPrefix(name, t) {
+				typ = t
+				break
+			}
+		}
+		if typ == "" {
+			warns = append(warns, fmt.Sprintf("ignoring unsupported secret '%s'", name))
+			continue
+		}
+		if !sharedTypes[typ] {
+			continue
+		}
+		sec := secrets.Section(name)
+		value, ok := sec.Value("secret")
+		if !ok {
+			warns = append(warns, fmt.Sprintf("missing secret in '%s', ignored", name))
+			continue
+		}
+		msg := vici.NewMessage()
+		msg.Set("id", name)
+		msg.Set("type", typ)
+		msg.Set("data", decodeSecret(value))
+		owners := []string{}
+		for _, kv := range sec.KeyValues() {
+			if strings.HasPrefix(kv.Key, "id") {
+				owners = append(owners, kv.Value)
+			}
+		}
+		msg.SetList("owners", owners)
+		items = append(items, Item{Name: name, Type: typ, Message: msg})
+	}
+	return items, warns
+}
+
+// decodeSecret decodes a 0x (hex) or 0s (base64) secret; anything else is
+// taken literally.
+func decodeSecret(v string) string {
+	if b, ok := inlineBlob(v); ok {
+		return b
+	}
+	return v
+}
+
+// inlineBlob decodes a value written as 0x<hex> or 0s<base64>.
+//
+// TODO: strongSwan's decoders are lenient about invalid characters; here an
+// undecodable blob decodes to what precedes the first invalid character.
+func inlineBlob(v string) (string, bool) {
+	if len(v) < 2 || v[0] != '0' {
+		return "", false
+	}
+	switch v[1] {
+	case 'x', 'X':
+		s := strings.ReplaceAll(v[2:], ":", "")
+		if len(s)%2 == 1 {
+			s = "0" + s
+		}
+		b, _ := hex.DecodeString(s) // keeps the bytes before an invalid digit
+		return string(b), true
+	case 's', 'S':
+		s := strings.TrimRight(v[2:], "=")
+		b, _ := base64.RawStdEncoding.DecodeString(s)
+		return string(b), true
+	}
+	return "", false
+}
