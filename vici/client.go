@@ -1,0 +1,211 @@
+package vici
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"syscall"
+	"time"
+)
+
+var errTooManyFiles = syscall.EMFILE
+
+// client is one accepted connection: a reader that handles requests in order
+// and a writer that drains the client's own queue.
+type client struct {
+	srv   *Server
+	conn  net.Conn
+	id    uint64
+	queue *sendQueue
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu   sync.Mutex     // guards regs
+	regs map[string]int // event name -> registration count (a multiset)
+}
+
+func newClient(s *Server, conn net.Conn, id uint64) *client {
+	ctx, cancel := context.WithCancel(s.ctx)
+	return &client{
+		srv:    s,
+		conn:   conn,
+		id:     id,
+		queue:  newSendQueue(s.limits.QueueBytes),
+		ctx:    ctx,
+		cancel: cancel,
+		regs:   map[string]int{},
+	}
+}
+
+func (c *client) registrations(event string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.regs[event]
+}
+
+// shutdown asks the client to finish: the reader stops, queued data drains.
+func (c *client) shutdown() {
+	c.cancel()
+	// Unblock a reader waiting for the next frame; the writer still drains.
+	if cr, ok := c.conn.(interface{ CloseRead() error }); ok {
+		cr.CloseRead()
+	} else {
+		c.conn.SetReadDeadline(time.Now())
+	}
+}
+
+func (c *client) readLoop() {
+	defer c.srv.wg.Done()
+	defer c.srv.removeClient(c)
+	defer c.queue.finish() // the writer flushes what is queued, then closes
+	defer c.cancel()
+	lim := DecodeLimits{MaxDepth: c.srv.limits.MaxDepth, MaxElements: c.srv.limits.MaxElements}
+	for {
+		payload, err := ReadFrame(c.conn, c.srv.limits.MaxFrame)
+		if err != nil {
+			c.logReadError(err)
+			return
+		}
+		p, err := ParsePacket(payload, lim)
+		if err != nil {
+			c.srv.log.Warn("invalid vici message, closing connection", "client", c.id, "err", err)
+			return
+		}
+		if !c.dispatch(p) {
+			return
+		}
+	}
+}
+
+func (c *client) logReadError(err error) {
+	switch {
+	case errors.Is(err, ErrFrameTooLarge):
+		c.srv.log.Warn("vici message length exceeds limit, ignored; closing connection",
+			"client", c.id, "err", err)
+	case errors.Is(err, io.EOF), c.ctx.Err() != nil:
+		c.srv.log.Debug("vici client disconnected", "client", c.id)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		c.srv.log.Info("premature vici disconnect", "client", c.id)
+	default:
+		c.srv.log.Info("vici read error", "client", c.id, "err", err)
+	}
+}
+
+// dispatch handles one packet and queues its reply. It returns false when the
+// connection must be closed.
+func (c *client) dispatch(p *Packet) bool {
+	switch p.Type {
+	case CmdRequest:
+		return c.command(p)
+	case EventRegister, EventUnregister:
+		return c.push(&Packet{Type: c.register(p)})
+	default:
+		c.srv.log.Warn("unsupported vici operation, closing connection",
+			"client", c.id, "type", uint8(p.Type))
+		return false
+	}
+}
+
+func (c *client) command(p *Packet) bool {
+	h, ok := c.srv.handlers[p.Name]
+	if !ok || !Printable(p.Name) {
+		c.srv.log.Info("vici client invalid request", "client", c.id, "command", quoted(p.Name))
+		return c.push(&Packet{Type: CmdUnknown})
+	}
+	c.srv.log.Debug("vici client request", "client", c.id, "command", p.Name)
+	req := &Request{Command: p.Name, Message: p.Message, ClientID: c.id, emit: c.emit}
+	reply := c.srv.runHandler(c.ctx, h, req)
+	if reply == nil {
+		reply = NewMessage()
+	}
+	frame, err := c.srv.encode(&Packet{Type: CmdResponse, Message: reply})
+	if err != nil {
+		frame, _ = c.srv.encode(&Packet{Type: CmdResponse, Message: Failure(fmt.Sprintf(
+			"%s reply does not fit in a VICI message (%v); narrow the request",
+			p.Name, err))})
+	}
+	return c.pushFrame(frame)
+}
+
+func (c *client) register(p *Packet) PacketType {
+	known := c.srv.events[p.Name] && Printable(p.Name)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case !known:
+		c.srv.log.Info("vici client invalid registration", "client", c.id,
+			"event", quoted(p.Name), "op", p.Type.String())
+		return EventUnknown
+	case p.Type == EventRegister:
+		c.regs[p.Name]++
+		return EventConfirm
+	case c.regs[p.Name] > 0:
+		c.regs[p.Name]--
+		return EventConfirm
+	default:
+		return EventUnknown
+	}
+}
+
+// emit queues an event of a streamed command for this client, once per
+// registration; it waits for queue space, as the stream's reply must follow.
+func (c *client) emit(event string, m *Message) bool {
+	n := c.registrations(event)
+	if n == 0 {
+		return true
+	}
+	frame, err := c.srv.encode(&Packet{Type: Event, Name: event, Message: m})
+	if err != nil {
+		return true // skipped, as strongSwan skips an oversize event
+	}
+	for range n {
+		if !c.pushFrame(frame) {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *client) push(p *Packet) bool {
+	frame, err := c.srv.encode(p)
+	if err != nil {
+		return false
+	}
+	return c.pushFrame(frame)
+}
+
+// pushFrame queues a reply, waiting while the queue is full. It fails only
+// when the client is gone.
+func (c *client) pushFrame(frame []byte) bool {
+	return c.queue.push(frame)
+}
+
+func (c *client) writeLoop() {
+	defer c.srv.wg.Done()
+	defer c.conn.Close()
+	for {
+		frame, ok := c.queue.pop()
+		if !ok {
+			return
+		}
+		c.conn.SetWriteDeadline(time.Now().Add(c.srv.limits.WriteTimeout))
+		if _, err := c.conn.Write(frame); err != nil {
+			c.srv.log.Info("vici write error, dropping client", "client", c.id, "err", err)
+			c.queue.abort()
+			c.cancel()
+			c.conn.Close() // wakes the reader
+			return
+		}
+	}
+}
+
+func quoted(s string) string {
+	if Printable(s) {
+		return s
+	}
+	return fmt.Sprintf("%q", s)
+}

@@ -1,0 +1,91 @@
+package vici
+
+import "sync"
+
+// sendQueue holds the frames waiting to be written to one client, bounded in
+// bytes. A frame larger than the bound is still taken when the queue is
+// empty, so a big reply can always go out.
+type sendQueue struct {
+	max int
+
+	mu       sync.Mutex // guards the fields below
+	cond     *sync.Cond
+	frames   [][]byte
+	bytes    int
+	finished bool // no more frames will come; drain what is queued
+	aborted  bool // the client is gone; drop everything
+}
+
+func newSendQueue(max int) *sendQueue {
+	q := &sendQueue{max: max}
+	q.cond = sync.NewCond(&q.mu)
+	return q
+}
+
+func (q *sendQueue) fits(n int) bool { return q.bytes == 0 || q.bytes+n <= q.max }
+
+// push queues a frame, waiting for space. It fails once the queue is closed.
+func (q *sendQueue) push(frame []byte) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for !q.finished && !q.aborted && !q.fits(len(frame)) {
+		q.cond.Wait()
+	}
+	if q.finished || q.aborted {
+		return false
+	}
+	q.frames = append(q.frames, frame)
+	q.bytes += len(frame)
+	q.cond.Broadcast()
+	return true
+}
+
+// tryPush queues a frame only if there is space now.
+func (q *sendQueue) tryPush(frame []byte) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.finished || q.aborted || !q.fits(len(frame)) {
+		return false
+	}
+	q.frames = append(q.frames, frame)
+	q.bytes += len(frame)
+	q.cond.Broadcast()
+	return true
+}
+
+// pop returns the next frame, waiting for one. It returns false when the
+// queue is finished and empty, or aborted.
+func (q *sendQueue) pop() ([]byte, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for len(q.frames) == 0 && !q.finished && !q.aborted {
+		q.cond.Wait()
+	}
+	if q.aborted || len(q.frames) == 0 {
+		return nil, false
+	}
+	f := q.frames[0]
+	q.frames[0] = nil
+	q.frames = q.frames[1:]
+	q.bytes -= len(f)
+	q.cond.Broadcast()
+	return f, true
+}
+
+// finish lets the writer drain what is queued and then stop.
+func (q *sendQueue) finish() {
+	q.mu.Lock()
+	q.finished = true
+	q.cond.Broadcast()
+	q.mu.Unlock()
+}
+
+// abort drops everything queued and wakes every waiter.
+func (q *sendQueue) abort() {
+	q.mu.Lock()
+	q.aborted = true
+	q.frames = nil
+	q.bytes = 0
+	q.cond.Broadcast()
+	q.mu.Unlock()
+}
