@@ -56,8 +56,6 @@ func (p *parser) unexpected() error {
 		return p.errf("unexpected end of file")
 	case '"':
 		return p.errf("unexpected string detected")
-	case '\n':
-		return p.errf("unexpected newline")
 	default:
 		return p.errf("unexpected '%c'", c)
 	}
@@ -162,10 +160,12 @@ func (p *parser) refs() ([]string, error) {
 		p.skipBlank()
 		var parts []string
 		for {
+			p.skipBlank()
 			if !isNameByte(p.peek()) {
 				return nil, p.unexpected()
 			}
 			parts = append(parts, p.name())
+			p.skipBlank()
 			if p.peek() != '.' {
 				break
 			}

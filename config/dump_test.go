@@ -1,0 +1,53 @@
+package config
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// dumpTree renders the tree as written (after merging), with references,
+// null values and quoted values, one item per line.
+func dumpTree(s *Settings) string {
+	var b strings.Builder
+	dumpNode(&b, s.root, "")
+	return b.String()
+}
+
+func dumpNode(b *strings.Builder, n *node, ind string) {
+	for _, k := range n.keys {
+		if k.value == nil {
+			fmt.Fprintf(b, "%s%s =\n", ind, k.key)
+		} else {
+			fmt.Fprintf(b, "%s%s = %s\n", ind, k.key, strconv.Quote(*k.value))
+		}
+	}
+	for _, c := range n.sections {
+		refs := ""
+		if len(c.refs) > 0 {
+			refs = " : " + strings.Join(c.refs, ", ")
+		}
+		fmt.Fprintf(b, "%s%s%s {\n", ind, c.name, refs)
+		dumpNode(b, c, ind+"  ")
+		fmt.Fprintf(b, "%s}\n", ind)
+	}
+}
+
+// dumpView renders what enumeration yields: a section's key/values and,
+// recursively, its sub-sections, references resolved.
+func dumpView(s Section) string {
+	var b strings.Builder
+	dumpSection(&b, s, "")
+	return b.String()
+}
+
+func dumpSection(b *strings.Builder, s Section, ind string) {
+	for _, kv := range s.KeyValues() {
+		fmt.Fprintf(b, "%s%s = %s\n", ind, kv.Key, strconv.Quote(kv.Value))
+	}
+	for _, name := range s.Sections() {
+		fmt.Fprintf(b, "%s%s {\n", ind, name)
+		dumpSection(b, s.Section(name), ind+"  ")
+		fmt.Fprintf(b, "%s}\n", ind)
+	}
+}
