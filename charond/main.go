@@ -1,0 +1,134 @@
+// Command charond is the daemon: it reads strongswan.conf, serves VICI on
+// its socket and keeps connections, credentials and address pools.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"sync"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/charond/charond/daemon"
+	"github.com/charond/charond/settings"
+	"github.com/charond/charond/vici"
+)
+
+func main() {
+	app := &cli.App{
+		Name:    "charond",
+		Usage:   "IPsec virtual IP control plane, driven over VICI",
+		Version: daemon.Version,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "config", Aliases: []string{"c"}, EnvVars: []string{"STRONGSWAN_CONF"},
+				Usage: "strongswan.conf to read", Value: settings.DefaultFile},
+			&cli.StringFlag{Name: "uri", Aliases: []string{"u"},
+				Usage: "VICI socket URI (overrides charon.plugins.vici.socket)"},
+			&cli.StringFlag{Name: "log-level", Aliases: []string{"l"},
+				Usage: "debug, info, warn or error (overrides charond.log_level)"},
+		},
+		HideHelpCommand: true,
+		Action:          run,
+	}
+	if err := app.Run(os.Args); err != nil {
+		fmt.Fprintln(os.Stderr, "charond:", err)
+		os.Exit(1)
+	}
+}
+
+// run wires the packages together and serves until SIGINT or SIGTERM.
+func run(c *cli.Context) error {
+	if c.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", c.Args().First())
+	}
+	file := c.String("config")
+	explicit := c.IsSet("config")
+	level := new(slog.LevelVar)
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	load := func() (*settings.Settings, error) {
+		s, err := settings.Load(file, !explicit)
+		if err != nil {
+			return nil, err
+		}
+		if v := c.String("log-level"); v != "" {
+			if s.LogLevel, err = settings.ParseLevel(v); err != nil {
+				return nil, err
+			}
+		}
+		for _, w := range s.Warnings {
+			log.Warn(w, "subsys", "cfg", "file", file)
+		}
+		return s, nil
+	}
+	set, err := load()
+	if err != nil {
+		return err
+	}
+	level.Set(set.LogLevel)
+	uri := set.URI
+	if v := c.String("uri"); v != "" {
+		uri = v
+	}
+
+	srv := vici.NewServer(log, set.Limits)
+	var mu sync.Mutex // serialises reloads from SIGHUP and reload-settings
+	reload := func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		s, err := load()
+		if err != nil {
+			return err
+		}
+		// TODO: limits and the socket are fixed at start; only the log
+		// level follows a reload.
+		level.Set(s.LogLevel)
+		return nil
+	}
+	d := daemon.New(daemon.Options{
+		Logger:       log,
+		Reload:       reload,
+		SettingsFile: file,
+		Runtime:      func(m *vici.Message) { m.Set("vici-commands", strconv.Itoa(srv.Commands())) },
+	})
+	d.Register(srv)
+
+	l, err := vici.Listen(uri, set.Socket)
+	if err != nil {
+		return err
+	}
+	log.Info("charond starting", "version", daemon.Version, "uri", uri, "settings", set.File)
+
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(l) }()
+	for {
+		select {
+		case sig := <-sigs:
+			if sig == syscall.SIGHUP {
+				if err := reload(); err != nil {
+					log.Error("reloading settings failed", "subsys", "cfg", "err", err)
+				} else {
+					log.Info("settings reloaded", "subsys", "cfg", "file", file)
+				}
+				continue
+			}
+			log.Info("signal received, shutting down", "signal", sig.String())
+			srv.Close()
+			<-done
+			log.Info("charond stopped")
+			return nil
+		case err := <-done:
+			if errors.Is(err, vici.ErrServerClosed) {
+				return nil
+			}
+			return err
+		}
+	}
+}
