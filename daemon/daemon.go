@@ -15,6 +15,10 @@ type Options struct {
 	// Reload re-reads strongswan.conf for reload-settings; nil means there
 	// is nothing to reload and the command succeeds.
 	Reload func() error
+	// SettingsFile names the file Reload reads, for its error message.
+	SettingsFile string
+	// Runtime adds the server's own figures (clients, say) to stats.
+	Runtime func(m *vici.Message)
 }
 
 // Daemon holds the stores behind the VICI commands.
