@@ -210,6 +210,7 @@ func TestBaseDir(t *testing.T) {
 		})
 	}
 }
+
 // unsetEnv removes key for the rest of the test; t.Setenv has already
 // arranged for the old value to come back.
 func unsetEnv(t *testing.T, key string) {
