@@ -29,6 +29,7 @@ type Daemon struct {
 
 	// Stores, one owner each (added by the files of each command family).
 	// stores:begin
+	pools *poolStore // load-pool, unload-pool, get-pools
 	// stores:end
 }
 
@@ -39,6 +40,7 @@ func New(opts Options) *Daemon {
 	}
 	d := &Daemon{log: opts.Logger, opts: opts, started: time.Now()}
 	// init:begin
+	d.pools = newPoolStore()
 	// init:end
 	return d
 }
@@ -47,5 +49,6 @@ func New(opts Options) *Daemon {
 func (d *Daemon) Register(r vici.Registrar) {
 	d.registerQuery(r)
 	// register:begin
+	d.registerPools(r)
 	// register:end
 }

@@ -1,0 +1,45 @@
+package daemon
+
+import (
+	"strings"
+
+	"github.com/charond/charond/vici"
+)
+
+// printable reports whether every byte of s is printable ASCII, the test
+// strongSwan applies before it reads a value as text.
+func printable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// argString returns the key/value key of m as text. Like strongSwan, it
+// treats a value that is not entirely printable as absent.
+func argString(m *vici.Message, key string) (string, bool) {
+	v, ok := m.Get(key)
+	if !ok || !printable(v) {
+		return "", false
+	}
+	return v, true
+}
+
+// argBool reads the key/value key of m as a boolean: yes, true, enabled
+// and 1 are true, no, false, disabled and 0 false, case-insensitively;
+// anything else, an empty value or no key gives def.
+func argBool(m *vici.Message, key string, def bool) bool {
+	v, ok := argString(m, key)
+	if !ok {
+		return def
+	}
+	switch strings.ToLower(v) {
+	case "yes", "true", "enabled", "1":
+		return true
+	case "no", "false", "disabled", "0":
+		return false
+	}
+	return def
+}
