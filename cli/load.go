@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+
+	"github.com/charond/charond/config"
+	"github.com/charond/charond/vici"
+)
+
+// loadKind describes one family of swanctl.conf items that a --load-*
+// command reconciles with what the daemon has loaded.
+type loadKind struct {
+	what     string // singular in messages: "pool"
+	plural   string // in the summary: "pools"
+	get      string // query for the loaded names
+	load     string
+	unload   string
+	existing func(reply *vici.Message) []string
+}
+
+var (
+	kindPools = loadKind{what: "pool", plural: "pools", get: "get-pools",
+		load: "load-pool", unload: "unload-pool",
+		existing: func(m *vici.Message) []string { return m.Keys() }}
+	kindConns = loadKind{what: "connection", plural: "connections", get: "get-conns",
+		load: "load-conn", unload: "unload-conn",
+		existing: func(m *vici.Message) []string { l, _ := m.List("conns"); return l }}
+	kindAuthorities = loadKind{what: "authority", plural: "authorities",
+		get: "get-authorities", load: "load-authority", unload: "unload-authority",
+		existing: func(m *vici.Message) []string {
+			l, _ := m.List("authorities")
+			return l
+		}}
+)
+
+// succeeded reports whether a reply says success=yes.
+func succeeded(m *vici.Message) bool {
+	v, _ := m.Get("success")
+	return v == "yes"
+}
+
+func errmsg(m *vici.Message) string {
+	v, _ := m.Get("errmsg")
+	return v
+}
+
+// itemFailure is the line swanctl prints for an item it could not build.
+func itemFailure(err error) string {
+	var fe *config.FileError
+	if errors.As(err, &fe) {
+		return fe.Message()
+	}
+	return err.Error()
+}
+
+// reconcile loads every item, then unloads what the daemon had and the
+// file lacks, and prints swanctl's summary. It returns the exit code.
+func (e *env) reconcile(k loadKind, items []config.Item) int {
+	var existing []string
+	if reply, err := e.client.call(k.get, nil); err == nil {
+		if e.format != formatText {
+			dump(e.stdout, k.get+" reply", reply, e.format)
+		}
+		existing = k.existing(reply)
+	}
+	found, loaded := 0, 0
+	for _, it := range items {
+		existing = remove(existing, it.Name)
+		found++
+		if e.loadOne(k, it) {
+			loaded++
+		}
+	}
+	unloaded := 0
+	for _, name := range existing {
+		if e.unloadOne(k, name) {
+			unloaded++
+		}
+	}
+	if e.format != formatText {
+		return 0
+	}
+	switch {
+	case found == 0:
+		fmt.Fprintf(e.stdout, "no %s found, %d unloaded\n", k.plural, unloaded)
+	case loaded == found:
+		fmt.Fprintf(e.stdout, "successfully loaded %d %s, %d unloaded\n",
+			loaded, k.plural, unloaded)
+	default:
+		fmt.Fprintf(e.stderr, "loaded %d of %d %s, %d failed to load, %d unloaded\n",
+			loaded, found, k.plural, found-loaded, unloaded)
+		return int(syscall.EINVAL)
+	}
+	return 0
+}
+
+func (e *env) loadOne(k loadKind, it config.Item) bool {
+	if it.Err != nil {
+		fmt.Fprintln(e.stderr, itemFailure(it.Err))
+		return false
+	}
+	reply, err := e.client.call(k.load, it.Message)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "%s request failed: %s\n", k.load, strerror(errnoOf(err)))
+		return false
+	}
+	if e.format != formatText {
+		dump(e.stdout, k.load+" reply", reply, e.format)
+		return true
+	}
+	if !succeeded(reply) {
+		fmt.Fprintf(e.stderr, "loading %s '%s' failed: %s\n", k.what, it.Name, errmsg(reply))
+		return false
+	}
+	fmt.Fprintf(e.stdout, "loaded %s '%s'\n", k.what, it.Name)
+	return true
+}
+
+func (e *env) unloadOne(k loadKind, name string) bool {
+	reply, err := e.client.call(k.unload, vici.NewMessage().Set("name", name))
+	if err != nil {
+		fmt.Fprintf(e.stderr, "%s request failed: %s\n", k.unload, strerror(errnoOf(err)))
+		return false
+	}
+	if e.format != formatText {
+		dump(e.stdout, k.unload+" reply", reply, e.format)
+		return true
+	}
+	if !succeeded(reply) {
+		fmt.Fprintf(e.stderr, "unloading %s '%s' failed: %s\n", k.what, name, errmsg(reply))
+		return false
+	}
+	return true
+}
+
+// remove drops the first occurrence of name from list.
+func remove(list []string, name string) []string {
+	for i, n := range list {
+		if n == name {
+			return append(list[:i:i], list[i+1:]...)
+		}
+	}
+	return list
+}

@@ -1,0 +1,49 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/charond/charond/vici"
+)
+
+var cmdListPools = &command{
+	name: "list-pools", short: 'A', desc: "list loaded pool configurations",
+	usage: "--list-pools [--leases] " + rawPretty,
+	opts: []option{optHelp, optRaw, optPretty,
+		{long: "leases", short: 'l', help: "list leases of each pool"},
+		{long: "name", short: 'n', arg: true, help: "filter pools by name"}},
+	run: func(e *env) int {
+		req := vici.NewMessage()
+		if e.has("leases") {
+			req.Set("leases", "yes")
+		}
+		if name, ok := e.value("name"); ok {
+			req.Set("name", name)
+		}
+		reply, rc := e.request("get-pools", req, "get-pools")
+		if reply == nil || e.format != formatText {
+			return rc
+		}
+		writePools(e, reply)
+		return 0
+	},
+}
+
+// writePools prints one line per pool and, if listed, one per lease.
+func writePools(e *env, m *vici.Message) {
+	for _, p := range m.Entries() {
+		if p.Kind != vici.KindSection {
+			continue
+		}
+		s := p.Section
+		fmt.Fprintf(e.stdout, "%-20s %-30s %16s\n", p.Name, str(s, "base"),
+			str(s, "online")+" / "+str(s, "offline")+" / "+str(s, "size"))
+		for _, l := range s.Section("leases").Entries() {
+			if l.Kind != vici.KindSection {
+				continue
+			}
+			fmt.Fprintf(e.stdout, "  %-30s %-8s '%s'\n", str(l.Section, "address"),
+				str(l.Section, "status"), str(l.Section, "identity"))
+		}
+	}
+}

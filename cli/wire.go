@@ -1,0 +1,194 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"syscall"
+
+	"github.com/charond/charond/vici"
+)
+
+// VICI packet types.
+const (
+	pktCmdRequest    = 0
+	pktCmdResponse   = 1
+	pktCmdUnknown    = 2
+	pktEventRegister = 3
+	pktEventUnreg    = 4
+	pktEventConfirm  = 5
+	pktEventUnknown  = 6
+	pktEvent         = 7
+)
+
+// maxFrame is the largest payload a VICI peer may send.
+const maxFrame = 512 * 1024
+
+// errUnknownEvent is the daemon's EVENT_UNKNOWN reply to a registration.
+var errUnknownEvent = fmt.Errorf("cli: unknown event: %w", syscall.ENOENT)
+
+// wire reads and writes VICI frames itself. Streamed listings use it so
+// that every event is handed over in order however many there are.
+type wire struct {
+	conn net.Conn
+	r    *bufio.Reader
+}
+
+func newWire(conn net.Conn) *wire {
+	return &wire{conn: conn, r: bufio.NewReaderSize(conn, 64*1024)}
+}
+
+func named(typ byte) bool {
+	return typ == pktCmdRequest || typ == pktEventRegister ||
+		typ == pktEventUnreg || typ == pktEvent
+}
+
+func (w *wire) send(typ byte, name string, m *vici.Message) error {
+	b := []byte{0, 0, 0, 0, typ}
+	if named(typ) {
+		b = append(b, byte(len(name)))
+		b = append(b, name...)
+	}
+	b, err := m.AppendEncoded(b)
+	if err != nil {
+		return fmt.Errorf("cli: encoding %s: %w", name, err)
+	}
+	binary.BigEndian.PutUint32(b, uint32(len(b)-4))
+	if _, err := w.conn.Write(b); err != nil {
+		return fmt.Errorf("cli: sending %s: %w", name, err)
+	}
+	return nil
+}
+
+// packet is one received packet.
+type packet struct {
+	typ  byte
+	name string
+	msg  *vici.Message
+}
+
+func (w *wire) recv() (packet, error) {
+	var hdr [4]byte
+	if _, err := io.ReadFull(w.r, hdr[:]); err != nil {
+		return packet{}, fmt.Errorf("cli: reading frame: %w", err)
+	}
+	n := binary.BigEndian.Uint32(hdr[:])
+	if n == 0 || n > maxFrame {
+		return packet{}, fmt.Errorf("cli: frame of %d bytes: %w", n, syscall.EBADMSG)
+	}
+	buf := make([]byte, n)
+	if _, err := io.ReadFull(w.r, buf); err != nil {
+		return packet{}, fmt.Errorf("cli: reading frame: %w", err)
+	}
+	p := packet{typ: buf[0]}
+	body := buf[1:]
+	if named(p.typ) {
+		if len(body) < 1 || len(body) < 1+int(body[0]) {
+			return packet{}, fmt.Errorf("cli: truncated packet name: %w", syscall.EBADMSG)
+		}
+		p.name = string(body[1 : 1+int(body[0])])
+		body = body[1+int(body[0]):]
+	}
+	m, err := vici.Decode(body)
+	if err != nil {
+		return packet{}, fmt.Errorf("cli: decoding %s: %w", p.name, err)
+	}
+	p.msg = m
+	return p, nil
+}
+
+// register sends an EVENT_REGISTER or EVENT_UNREGISTER and waits for the
+// confirmation, passing any events that arrive meanwhile to each.
+func (w *wire) register(typ byte, event string, each func(packet)) error {
+	if err := w.send(typ, event, vici.NewMessage()); err != nil {
+		return err
+	}
+	for {
+		p, err := w.recv()
+		if err != nil {
+			return err
+		}
+		switch p.typ {
+		case pktEvent:
+			if each != nil {
+				each(p)
+			}
+		case pktEventConfirm:
+			return nil
+		case pktEventUnknown:
+			return errUnknownEvent
+		default:
+			return fmt.Errorf("cli: unexpected packet type %d: %w", p.typ, syscall.EBADMSG)
+		}
+	}
+}
+
+func (w *wire) stream(cmd, event string, req *vici.Message,
+	each func(*vici.Message)) (*vici.Message, error) {
+	pass := func(p packet) {
+		if p.name == event {
+			each(p.msg)
+		}
+	}
+	if err := w.register(pktEventRegister, event, pass); err != nil {
+		return nil, err
+	}
+	if err := w.send(pktCmdRequest, cmd, req); err != nil {
+		return nil, err
+	}
+	var reply *vici.Message
+	for reply == nil {
+		p, err := w.recv()
+		if err != nil {
+			return nil, err
+		}
+		switch p.typ {
+		case pktEvent:
+			pass(p)
+		case pktCmdResponse:
+			reply = p.msg
+		case pktCmdUnknown:
+			return nil, errUnknownCommand
+		default:
+			return nil, fmt.Errorf("cli: unexpected packet type %d: %w", p.typ, syscall.EBADMSG)
+		}
+	}
+	// The listing is complete; a failed unregistration changes nothing.
+	_ = w.register(pktEventUnreg, event, nil)
+	return reply, nil
+}
+
+func (w *wire) listen(events []string, done <-chan struct{},
+	each func(name string, m *vici.Message)) error {
+	pass := func(p packet) { each(p.name, p.msg) }
+	for _, ev := range events {
+		if err := w.register(pktEventRegister, ev, pass); err != nil {
+			return err
+		}
+	}
+	errc := make(chan error, 1)
+	go func() {
+		for {
+			p, err := w.recv()
+			if err != nil {
+				errc <- err
+				return
+			}
+			if p.typ == pktEvent {
+				pass(p)
+			}
+		}
+	}()
+	select {
+	case <-done:
+		return nil
+	case err := <-errc:
+		if errors.Is(err, io.EOF) {
+			return fmt.Errorf("cli: connection closed: %w", syscall.ECONNRESET)
+		}
+		return err
+	}
+}
