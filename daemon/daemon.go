@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/charond/charond/conn"
 	"github.com/charond/charond/vici"
 )
 
@@ -30,6 +31,7 @@ type Daemon struct {
 	// Stores, one owner each (added by the files of each command family).
 	// stores:begin
 	pools *poolStore // load-pool, unload-pool, get-pools
+	conns *conn.Store
 	// stores:end
 }
 
@@ -41,6 +43,7 @@ func New(opts Options) *Daemon {
 	d := &Daemon{log: opts.Logger, opts: opts, started: time.Now()}
 	// init:begin
 	d.pools = newPoolStore()
+	d.conns = conn.NewStore()
 	// init:end
 	return d
 }
@@ -50,5 +53,6 @@ func (d *Daemon) Register(r vici.Registrar) {
 	d.registerQuery(r)
 	// register:begin
 	d.registerPools(r)
+	d.registerConns(r)
 	// register:end
 }
