@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -93,7 +94,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer,
 	conn, err := dialURI(uri)
 	if err != nil {
 		en := errnoOf(err)
-		if err != errBadURI {
+		if errors.Is(err, errBadURI) {
+			// swanctl has no errno to show for a URI it cannot parse.
+			en = 0
+		} else {
 			fmt.Fprintf(stderr, "connecting to '%s' failed: %s\n", uri, strerror(en))
 		}
 		fmt.Fprintf(stderr, "Error: connecting to '%s' URI failed: %s\n", shown, strerror(en))
