@@ -87,7 +87,7 @@ func parseAuthMethod(a *Auth, v string) bool {
 		a.Class = AuthPSK
 		a.rule(RuleClass)
 	case strings.HasPrefix(lower, "xauth"):
-		if b, ok := strings.CutPrefix(v[len("xauth"):], "-"); ok && b != "" {
+		if b, ok := strings.CutPrefix(v[len("xauth"):], "-"); ok {
 			a.XAuthBackend = b
 			a.rule(RuleXAuth)
 		}
@@ -116,6 +116,14 @@ func parseEAP(a *Auth, rest string) bool {
 		return method == ""
 	}
 	typ, vendor, hasVendor := strings.Cut(method, "-")
+	var vendorID uint64
+	if hasVendor {
+		// like atoi: a non-numeric vendor (eap-aka-prime) reads as 0, and
+		// a vendor method with vendor 0 sets no method at all
+		if vendorID, _ = cUint(vendor); vendorID == 0 {
+			return true
+		}
+	}
 	if t, known := eapTypes[typ]; known {
 		a.EAPType = t
 	} else {
@@ -127,11 +135,8 @@ func parseEAP(a *Auth, rest string) bool {
 	}
 	a.rule(RuleEAPType)
 	if hasVendor {
-		// like atoi: a non-numeric vendor (eap-aka-prime) counts as none
-		n, _ := cUint(vendor)
-		if a.EAPVendor = uint32(n); a.EAPVendor != 0 {
-			a.rule(RuleEAPVendor)
-		}
+		a.EAPVendor = uint32(vendorID)
+		a.rule(RuleEAPVendor)
 	}
 	return true
 }

@@ -40,10 +40,10 @@ func parseTSAddr(ts *TS, s string) error {
 	case "dynamic":
 		ts.Dynamic = true
 		return nil
-	case "%any":
-		s = "0.0.0.0/0"
+	case "%any": // 5.9.8 takes these as the single unspecified address
+		s = "0.0.0.0"
 	case "%any6":
-		s = "::/0"
+		s = "::"
 	}
 	if a, b, ok := strings.Cut(s, "-"); ok {
 		from, err1 := netip.ParseAddr(a)
