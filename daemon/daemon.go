@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/charond/charond/conn"
+	"github.com/charond/charond/creds"
 	"github.com/charond/charond/vici"
 )
 
@@ -32,6 +33,7 @@ type Daemon struct {
 	// stores:begin
 	pools *poolStore // load-pool, unload-pool, get-pools
 	conns *conn.Store
+	creds *creds.Store
 	// stores:end
 }
 
@@ -44,6 +46,7 @@ func New(opts Options) *Daemon {
 	// init:begin
 	d.pools = newPoolStore()
 	d.conns = conn.NewStore()
+	d.creds = creds.NewStore()
 	// init:end
 	return d
 }
@@ -54,5 +57,6 @@ func (d *Daemon) Register(r vici.Registrar) {
 	// register:begin
 	d.registerPools(r)
 	d.registerConns(r)
+	d.registerCreds(r)
 	// register:end
 }
