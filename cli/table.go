@@ -17,7 +17,7 @@ var (
 	optRaw    = option{long: "raw", short: 'r', help: "dump raw response message"}
 	optPretty = option{long: "pretty", short: 'P',
 		help: "dump raw response message in pretty print"}
-	optFile = option{long: "file", short: 'f', arg: true, help: "custom path to swanctl.conf"}
+	optFile  = option{long: "file", short: 'f', arg: true, help: "custom path to swanctl.conf"}
 	optClear = option{long: "clear", short: 'c',
 		help: "clear previously loaded credentials"}
 	optNoprompt = option{long: "noprompt", short: 'n', help: "do not prompt for passwords"}
