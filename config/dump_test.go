@@ -41,9 +41,17 @@ func dumpView(s Section) string {
 	return b.String()
 }
 
+// maxDumpDepth stops the view dump of sections that inherit themselves
+// (a { b : a { } } has no end).
+const maxDumpDepth = 8
+
 func dumpSection(b *strings.Builder, s Section, ind string) {
 	for _, kv := range s.KeyValues() {
 		fmt.Fprintf(b, "%s%s = %s\n", ind, kv.Key, strconv.Quote(kv.Value))
+	}
+	if len(ind) >= 2*maxDumpDepth {
+		fmt.Fprintf(b, "%s...\n", ind)
+		return
 	}
 	for _, name := range s.Sections() {
 		fmt.Fprintf(b, "%s%s {\n", ind, name)

@@ -77,7 +77,7 @@ func Connections(root Section, baseDir string) []Item {
 	var items []Item
 	for _, name := range conns.Sections() {
 		msg := vici.NewMessage()
-		if err := addConn(msg.AddSection(name), conns.Section(name), baseDir); err != nil {
+		if err := addConn(msg.AddSection(name), conns.Section(name), baseDir, 0); err != nil {
 			items = append(items, Item{Name: name, Err: err})
 			continue
 		}
@@ -86,8 +86,19 @@ func Connections(root Section, baseDir string) []Item {
 	return items
 }
 
+// maxConnDepth bounds the nesting of a connection's sections. References
+// can make a section inherit itself (`a { b : connections.a { } }`), which
+// would otherwise never end.
+const maxConnDepth = 16
+
+// ErrNesting is returned for a connection nested deeper than maxConnDepth.
+var ErrNesting = errors.New("config: sections nested too deeply")
+
 // addConn copies s into m: key/values first, then sub-sections.
-func addConn(m *vici.Message, s Section, baseDir string) error {
+func addConn(m *vici.Message, s Section, baseDir string, depth int) error {
+	if depth > maxConnDepth {
+		return fmt.Errorf("%w (more than %d levels)", ErrNesting, maxConnDepth)
+	}
 	for _, kv := range s.KeyValues() {
 		lower := strings.ToLower(kv.Key)
 		switch {
@@ -115,7 +126,7 @@ func addConn(m *vici.Message, s Section, baseDir string) error {
 		}
 	}
 	for _, name := range s.Sections() {
-		if err := addConn(m.AddSection(name), s.Section(name), baseDir); err != nil {
+		if err := addConn(m.AddSection(name), s.Section(name), baseDir, depth+1); err != nil {
 			return err
 		}
 	}
