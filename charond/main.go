@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -49,7 +50,9 @@ func run(c *cli.Context) error {
 	file := c.String("config")
 	explicit := c.IsSet("config")
 	level := new(slog.LevelVar)
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	logEvents := vici.NewLogHandler(slog.NewTextHandler(os.Stderr,
+		&slog.HandlerOptions{Level: level}))
+	log := slog.New(logEvents)
 
 	load := func() (*settings.Settings, error) {
 		s, err := settings.Load(file, !explicit)
@@ -77,6 +80,9 @@ func run(c *cli.Context) error {
 	}
 
 	srv := vici.NewServer(log, set.Limits)
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	logEvents.Start(ctx, srv) // swanctl --log
 	var mu sync.Mutex // serialises reloads from SIGHUP and reload-settings
 	reload := func() error {
 		mu.Lock()
