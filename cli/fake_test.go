@@ -13,6 +13,9 @@ import (
 	"github.com/charond/charond/vici"
 )
 
+// handler answers one command of the fake daemon; emit streams an event.
+type handler = func(req *vici.Message, emit func(string, *vici.Message)) *vici.Message
+
 // fakeDaemon is an in-process VICI server: handlers answer commands and
 // may stream events to the client when it registered for them.
 type fakeDaemon struct {

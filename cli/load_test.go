@@ -20,7 +20,7 @@ type stateDaemon struct {
 
 func newStateDaemon(t *testing.T, pools, conns, shared []string) *stateDaemon {
 	d := &stateDaemon{fakeDaemon: newFakeDaemon(t), pools: pools, conns: conns, shared: shared}
-	list := func(key string, l *[]string) func(*vici.Message, func(string, *vici.Message)) *vici.Message {
+	list := func(key string, l *[]string) handler {
 		return func(*vici.Message, func(string, *vici.Message)) *vici.Message {
 			return vici.NewMessage().SetList(key, append([]string{}, *l...))
 		}
@@ -62,7 +62,7 @@ func newStateDaemon(t *testing.T, pools, conns, shared []string) *stateDaemon {
 		d.shared = append(remove(d.shared, id), id)
 		return success()
 	})
-	unload := func(key string, l *[]string) func(*vici.Message, func(string, *vici.Message)) *vici.Message {
+	unload := func(key string, l *[]string) handler {
 		return func(req *vici.Message, _ func(string, *vici.Message)) *vici.Message {
 			v, _ := req.Get(key)
 			*l = remove(*l, v)
