@@ -174,3 +174,18 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestMessageString(t *testing.T) {
+	got := exampleMessage().SetSection("e", nil).Set("bin", "\x00\xff").String()
+	want := "{note=x p1 {addrs=10.0.0.0/24 dns=[10.0.0.1 10.0.0.2]} e {} bin=0x00ff}"
+	if got != want {
+		t.Fatalf("String() = %s, want %s", got, want)
+	}
+	var b strings.Builder
+	AppendPretty(&b, NewMessage().Set("k", "v").SetList("l", []string{"a"}).
+		SetSection("s", NewMessage().Set("x", "y")), 1)
+	wantPretty := "  k = v\n  l = [\n    a\n  ]\n  s {\n    x = y\n  }\n"
+	if b.String() != wantPretty {
+		t.Fatalf("pretty:\n%s\nwant:\n%s", b.String(), wantPretty)
+	}
+}
