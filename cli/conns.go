@@ -113,10 +113,13 @@ func writeConn(w io.Writer, name string, c *vici.Message) {
 
 func isZero(v string) bool { return v == "" || v == "0" }
 
-// writeAuth renders one authentication round.
-// TODO: EAP rounds show only the class, not the EAP method.
+// writeAuth renders one authentication round; an EAP round is named after
+// its method.
 func writeAuth(w io.Writer, side string, a *vici.Message) {
-	class, ok := a.Get("class")
+	class, ok := a.Get("eap-type")
+	if !ok {
+		class, ok = a.Get("class")
+	}
 	if !ok {
 		class = "unspecified"
 	}

@@ -91,6 +91,17 @@ func TestRenderers(t *testing.T) {
 	dpd := listConnEvent()
 	dpd.Section("rw").Set("dpd_delay", "30").Set("reauth_time", "3600")
 	dpd.Section("rw").Section("children").Section("net").Set("rekey_bytes", "5000")
+	eap := vici.NewMessage()
+	c := eap.AddSection("any")
+	c.Set("version", "IKEv1/2").Set("reauth_time", "3600").Set("rekey_time", "0")
+	c.Set("ppk_required", "yes")
+	c.AddSection("local-1").Set("class", "public key").Set("id", "C=CH, O=x").
+		SetList("groups", []string{"a", "b"})
+	c.AddSection("remote-1").Set("eap-type", "EAP_TLS").Set("class", "EAP").
+		Set("ca_id", "foo").SetList("cert_policy", []string{"1.2.3"}).SetList("certs", nil)
+	ch := c.AddSection("children").AddSection("t")
+	ch.Set("mode", "TRANSPORT").Set("rekey_time", "3600").Set("rekey_bytes", "0")
+	ch.SetList("local-ts", []string{"dynamic"}).SetList("remote-ts", []string{"10.5.0.0/16"})
 	tests := []struct {
 		name   string
 		render func(e *env)
@@ -118,6 +129,13 @@ func TestRenderers(t *testing.T) {
 				"  remote pre-shared key authentication:\n    groups: g1 g2\n" +
 				"  net: TUNNEL, rekeying every 3600s or 5000 bytes, dpd action is none\n" +
 				"    local:  10.1.0.0/16 fec1::/64\n    remote: dynamic\n"},
+		{"conn with eap and ppk", func(e *env) { writeConns(e.stdout, eap) },
+			"any: IKEv1/2, reauthentication every 3600s, no rekeying\n" +
+				"  ppk: required\n" +
+				"  local public key authentication:\n    id: C=CH, O=x\n    groups: a b\n" +
+				"  remote EAP_TLS authentication:\n    ca_id: foo\n    cert policy: 1.2.3\n" +
+				"  t: TRANSPORT, rekeying every 3600s\n" +
+				"    local:  dynamic\n    remote: 10.5.0.0/16\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
