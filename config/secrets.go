@@ -1,8 +1,6 @@
 package config
 
 import (
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -74,28 +72,4 @@ func decodeSecret(v string) string {
 		return b
 	}
 	return v
-}
-
-// inlineBlob decodes a value written as 0x<hex> or 0s<base64>.
-//
-// TODO: strongSwan's decoders are lenient about invalid characters; here an
-// undecodable blob decodes to what precedes the first invalid character.
-func inlineBlob(v string) (string, bool) {
-	if len(v) < 2 || v[0] != '0' {
-		return "", false
-	}
-	switch v[1] {
-	case 'x', 'X':
-		s := strings.ReplaceAll(v[2:], ":", "")
-		if len(s)%2 == 1 {
-			s = "0" + s
-		}
-		b, _ := hex.DecodeString(s) // keeps the bytes before an invalid digit
-		return string(b), true
-	case 's', 'S':
-		s := strings.TrimRight(v[2:], "=")
-		b, _ := base64.RawStdEncoding.DecodeString(s)
-		return string(b), true
-	}
-	return "", false
 }

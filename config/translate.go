@@ -36,18 +36,6 @@ var connFileKeys = map[string]string{
 	"certs": DirX509, "cacerts": DirX509CA, "pubkeys": DirPubkey,
 }
 
-// splitList splits a value at commas, trims spaces around each token and
-// drops empty tokens.
-func splitList(v string) []string {
-	items := []string{}
-	for _, tok := range strings.Split(v, ",") {
-		if tok = strings.Trim(tok, " "); tok != "" {
-			items = append(items, tok)
-		}
-	}
-	return items
-}
-
 // Pools returns one load-pool request per sub-section of "pools", in
 // enumeration order: addrs as a key/value, any other key as a list.
 // Sub-sections of a pool are not sent.
@@ -107,7 +95,7 @@ func addConn(m *vici.Message, s Section, baseDir string, depth int) error {
 		case connFileKeys[lower] != "":
 			dir := ""
 			if folder, ok := connFileKeys[kv.Key]; ok {
-				dir = filepath.Join(baseDir, folder)
+				dir = baseDir + "/" + folder
 			}
 			var blobs []string
 			for _, tok := range splitList(kv.Value) {
@@ -195,7 +183,7 @@ func Authorities(root Section, baseDir string) []Item {
 			switch strings.ToLower(kv.Key) {
 			case "cacert":
 				var blob string
-				blob, err = readBlob("ca", kv.Value, filepath.Join(baseDir, DirX509CA))
+				blob, err = readBlob("ca", kv.Value, baseDir+"/"+DirX509CA)
 				sec.Set(kv.Key, blob)
 			case "crl_uris", "ocsp_uris":
 				sec.SetList(kv.Key, splitList(kv.Value))
