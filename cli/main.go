@@ -136,6 +136,7 @@ func parseCommandLine(e *env, g *getopt, pre []parsedOpt) (string, bool) {
 			break
 		}
 		switch r.opt.long {
+		// TODO: --debug is accepted but this client writes no debug log.
 		case "uri":
 			uri = r.val
 		case "options":
