@@ -1,9 +1,12 @@
 package config
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/charond/charond/vici"
 )
 
 // dumpTree renders the tree as written (after merging), with references,
@@ -58,4 +61,33 @@ func dumpSection(b *strings.Builder, s Section, ind string) {
 		dumpSection(b, s.Section(name), ind+"  ")
 		fmt.Fprintf(b, "%s}\n", ind)
 	}
+}
+
+// dumpMessage renders a request as the fixtures hold it: one entry per
+// line, values quoted, values over 80 bytes as a hash and their length.
+func dumpMessage(b *strings.Builder, m *vici.Message, ind string) {
+	for _, e := range m.Entries() {
+		switch e.Kind {
+		case vici.KindValue:
+			fmt.Fprintf(b, "%s%s = %s\n", ind, e.Name, quoteBlob(e.Value))
+		case vici.KindList:
+			items := make([]string, 0, len(e.Items))
+			for _, it := range e.Items {
+				items = append(items, quoteBlob(it))
+			}
+			fmt.Fprintf(b, "%s%s = [%s]\n", ind, e.Name, strings.Join(items, ", "))
+		case vici.KindSection:
+			fmt.Fprintf(b, "%s%s {\n", ind, e.Name)
+			dumpMessage(b, e.Section, ind+"  ")
+			fmt.Fprintf(b, "%s}\n", ind)
+		}
+	}
+}
+
+func quoteBlob(v string) string {
+	if len(v) > 80 {
+		h := sha256.Sum256([]byte(v))
+		return fmt.Sprintf("<sha256:%x %d bytes>", h[:8], len(v))
+	}
+	return strconv.Quote(v)
 }
