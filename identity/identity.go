@@ -165,3 +165,7 @@ func colonHex(s string) string {
 	}
 	return sb.String()
 }
+
+// Clone returns id with a private copy of its encoding, so that keeping it
+// does not keep alive a larger buffer the encoding was cut from.
+func (id Identity) Clone() Identity { return Identity{s: strings.Clone(id.s)} }

@@ -3,7 +3,6 @@ package pool
 import (
 	"fmt"
 	"net/netip"
-	"unique"
 
 	"github.com/charond/charond/identity"
 )
@@ -76,7 +75,6 @@ func peerHash(p netip.AddrPort) uint32 {
 // Pools of the other family and unknown names are skipped.
 func (m *Manager) Acquire(pools []string, id identity.Identity, requested netip.Addr,
 	peer netip.AddrPort) Grant {
-	h := unique.Make(id)
 	ph := peerHash(peer)
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -86,7 +84,7 @@ func (m *Manager) Acquire(pools []string, id identity.Identity, requested netip.
 		if p == nil || p.r.Base.Is4() != requested.Is4() {
 			continue
 		}
-		if off, how, ok := p.existing(h, requested, ph); ok {
+		if off, how, ok := p.existing(id, requested, ph); ok {
 			g.Addr, g.Pool, g.How = p.r.Addr(off), name, how
 			return g
 		}
@@ -98,7 +96,7 @@ func (m *Manager) Acquire(pools []string, id identity.Identity, requested netip.
 		}
 		off := p.unused
 		p.unused++
-		p.addOnline(p.entryFor(h), rec{off: off, peer: ph})
+		p.addOnline(m.entryFor(p, id), rec{off: off, peer: ph})
 		g.Addr, g.Pool, g.How = p.r.Addr(off), name, AssignedNew
 		return g
 	}
@@ -108,7 +106,7 @@ func (m *Manager) Acquire(pools []string, id identity.Identity, requested netip.
 			continue
 		}
 		if off, prev, ok := p.takeOver(); ok {
-			p.addOnline(p.entryFor(h), rec{off: off, peer: ph})
+			p.addOnline(m.entryFor(p, id), rec{off: off, peer: ph})
 			g.Addr, g.Pool, g.How, g.PrevOwner = p.r.Addr(off), name, TookOver, prev
 			return g
 		}
@@ -118,9 +116,9 @@ func (m *Manager) Acquire(pools []string, id identity.Identity, requested netip.
 }
 
 // existing is the first pass in one pool.
-func (p *pool) existing(h unique.Handle[identity.Identity], requested netip.Addr,
+func (p *pool) existing(id identity.Identity, requested netip.Addr,
 	ph uint32) (uint32, How, bool) {
-	i, ok := p.index[h]
+	i, ok := p.index[id]
 	if !ok {
 		return 0, 0, false
 	}
@@ -152,13 +150,13 @@ func (p *pool) takeOver() (uint32, identity.Identity, bool) {
 	}
 	for ; p.scan < len(p.entries); p.scan++ {
 		e := &p.entries[p.scan]
-		if len(e.recs) == int(e.nOnline) {
+		if e.removed() || len(e.recs) == int(e.nOnline) {
 			continue
 		}
 		off := e.recs[e.nOnline].off
 		e.recs = append(e.recs[:e.nOnline], e.recs[e.nOnline+1:]...)
 		p.offline--
-		prev := e.id.Value()
+		prev := e.id
 		if len(e.recs) == 0 {
 			p.remove(p.scan)
 		}
@@ -167,14 +165,27 @@ func (p *pool) takeOver() (uint32, identity.Identity, bool) {
 	panic("pool: offline counter out of step with entries")
 }
 
-// entryFor returns the index of h's entry, creating it at the end.
-func (p *pool) entryFor(h unique.Handle[identity.Identity]) int32 {
-	if i, ok := p.index[h]; ok {
+// entryFor returns the index of id's entry in p, creating it at the end.
+// A new entry shares the encoding another pool already holds for id, or
+// keeps a private copy: each identity is stored once, whatever buffers the
+// caller's values point into.
+func (m *Manager) entryFor(p *pool, id identity.Identity) int32 {
+	if i, ok := p.index[id]; ok {
 		return i
 	}
+	stored, found := id, false
+	for _, q := range m.order {
+		if j, ok := q.index[id]; ok && q != p {
+			stored, found = q.entries[j].id, true
+			break
+		}
+	}
+	if !found {
+		stored = id.Clone()
+	}
 	i := int32(len(p.entries))
-	p.entries = append(p.entries, entry{id: h})
-	p.index[h] = i
+	p.entries = append(p.entries, entry{id: stored})
+	p.index[stored] = i
 	return i
 }
 
@@ -193,7 +204,7 @@ func (p *pool) addOnline(i int32, r rec) {
 func (p *pool) remove(i int) {
 	e := &p.entries[i]
 	delete(p.index, e.id)
-	*e = entry{}
+	*e = entry{nOnline: -1}
 	p.dead++
 	if p.dead > 32 && p.dead*2 > len(p.entries) {
 		p.compact()
@@ -203,7 +214,7 @@ func (p *pool) remove(i int) {
 func (p *pool) compact() {
 	n := 0
 	for _, e := range p.entries {
-		if e.id == (unique.Handle[identity.Identity]{}) {
+		if e.removed() {
 			continue
 		}
 		p.entries[n] = e
@@ -237,7 +248,6 @@ func (r Release) Note() string {
 // the named pools that has one. The endpoint plays no part. ok is false if
 // no pool had such a lease.
 func (m *Manager) Release(pools []string, id identity.Identity, addr netip.Addr) (Release, bool) {
-	h := unique.Make(id)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, name := range pools {
@@ -249,7 +259,7 @@ func (m *Manager) Release(pools []string, id identity.Identity, addr netip.Addr)
 		if !ok {
 			continue
 		}
-		i, ok := p.index[h]
+		i, ok := p.index[id]
 		if !ok {
 			continue
 		}

@@ -6,7 +6,6 @@ import (
 	"net/netip"
 	"slices"
 	"sync"
-	"unique"
 
 	"github.com/charond/charond/identity"
 )
@@ -43,19 +42,21 @@ type pool struct {
 	offline int    // offline offsets over all entries
 
 	entries []entry // identities in order of their first lease here
-	index   map[unique.Handle[identity.Identity]]int32
+	index   map[identity.Identity]int32
 	dead    int // entries removed but not yet compacted away
 	scan    int // entries before this index hold no offline lease
 }
 
 // entry holds one identity's leases in a pool: recs[:nOnline] are online
 // records in acquisition order, recs[nOnline:] offline offsets in release
-// order. A removed entry has the zero id.
+// order. A removed entry has nOnline -1.
 type entry struct {
-	id      unique.Handle[identity.Identity]
+	id      identity.Identity
 	nOnline int32
 	recs    []rec
 }
+
+func (e *entry) removed() bool { return e.nOnline < 0 }
 
 // rec is a lease: an offset from the pool base and, while online, a hash
 // of the peer endpoint that acquired it.
@@ -66,7 +67,7 @@ type rec struct {
 
 func newPool(name string, r Range, attrs []Attribute) *pool {
 	return &pool{name: name, r: r, attrs: attrs,
-		index: make(map[unique.Handle[identity.Identity]]int32)}
+		index: make(map[identity.Identity]int32)}
 }
 
 // Action tells what Load did.
@@ -197,12 +198,11 @@ func (p *pool) leases() []Lease {
 	out := make([]Lease, 0, p.online+p.offline)
 	for i := range p.entries {
 		e := &p.entries[i]
-		if e.id == (unique.Handle[identity.Identity]{}) {
+		if e.removed() {
 			continue
 		}
-		id := e.id.Value()
 		for j, r := range e.recs {
-			out = append(out, Lease{Addr: p.r.Addr(r.off), Identity: id,
+			out = append(out, Lease{Addr: p.r.Addr(r.off), Identity: e.id,
 				Online: j < int(e.nOnline)})
 		}
 	}
