@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/metrics"
 	"strconv"
 	"sync"
 	"syscall"
@@ -79,11 +80,20 @@ func run(c *cli.Context) error {
 		uri = v
 	}
 
+	if before, after, err := vici.RaiseFileLimit(); err != nil {
+		log.Warn("cannot raise open file limit", "subsys", "dmn", "err", err)
+	} else if after != before {
+		log.Info("open file limit raised", "subsys", "dmn", "from", before, "to", after)
+	}
+	if b := vici.Backlog(); b > 0 && b < set.Limits.MaxClients {
+		log.Warn("listen backlog below max_clients: a burst of connecting clients may be refused",
+			"subsys", "vici", "somaxconn", b, "max_clients", set.Limits.MaxClients)
+	}
 	srv := vici.NewServer(log, set.Limits)
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	logEvents.Start(ctx, srv) // swanctl --log
-	var mu sync.Mutex // serialises reloads from SIGHUP and reload-settings
+	var mu sync.Mutex         // serialises reloads from SIGHUP and reload-settings
 	reload := func() error {
 		mu.Lock()
 		defer mu.Unlock()
@@ -91,16 +101,20 @@ func run(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		// TODO: limits and the socket are fixed at start; only the log
-		// level follows a reload.
+		// TODO: the socket (URI, owner, group) is fixed at start; a reload
+		// changes the log level and the limits only.
 		level.Set(s.LogLevel)
+		if old := srv.Limits(); old != s.Limits {
+			srv.SetLimits(s.Limits)
+			log.Info("vici limits changed", "subsys", "cfg", "limits", fmt.Sprintf("%+v", s.Limits))
+		}
 		return nil
 	}
 	d := daemon.New(daemon.Options{
 		Logger:       log,
 		Reload:       reload,
 		SettingsFile: file,
-		Runtime:      func(m *vici.Message) { m.Set("vici-commands", strconv.Itoa(srv.Commands())) },
+		Runtime:      func(m *vici.Message) { runtimeFigures(m, srv) },
 	})
 	d.Register(srv)
 
@@ -136,5 +150,21 @@ func run(c *cli.Context) error {
 			}
 			return err
 		}
+	}
+}
+
+// runtimeFigures adds the server's own figures to the stats reply, under
+// keys strongSwan does not use, so load tests can watch for leaks.
+func runtimeFigures(m *vici.Message, srv *vici.Server) {
+	m.Set("vici-commands", strconv.Itoa(srv.Commands()))
+	m.Set("vici-clients", strconv.Itoa(srv.Clients()))
+	m.Set("vici-max-clients", strconv.Itoa(srv.Limits().MaxClients))
+	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(live)
+	if live[0].Value.Kind() == metrics.KindUint64 {
+		m.Set("heap-live", strconv.FormatUint(live[0].Value.Uint64(), 10))
+	}
+	if fds, err := os.ReadDir("/proc/self/fd"); err == nil {
+		m.Set("open-files", strconv.Itoa(len(fds)))
 	}
 }

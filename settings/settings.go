@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/charond/charond/config"
 	"github.com/charond/charond/vici"
@@ -91,12 +92,23 @@ func (s *Settings) apply(root config.Section) error {
 		}
 		*i.dst = int(n)
 	}
-	if v, ok := c.Get("vici.write_timeout"); ok {
-		d, err := config.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return fmt.Errorf("charond.vici.write_timeout: invalid value %q", v)
+	durations := []struct {
+		key string
+		dst *time.Duration
+	}{
+		{"vici.write_timeout", &s.Limits.WriteTimeout},
+		{"vici.read_timeout", &s.Limits.ReadTimeout},
+	}
+	for _, d := range durations {
+		v, ok := c.Get(d.key)
+		if !ok {
+			continue
 		}
-		s.Limits.WriteTimeout = d
+		n, err := config.ParseDuration(v)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("charond.%s: invalid value %q", d.key, v)
+		}
+		*d.dst = n
 	}
 	if v, ok := c.Get("vici.allow_remote_tcp"); ok {
 		b, err := config.ParseBool(v)

@@ -34,6 +34,8 @@ charond {
 	vici {
 		max_clients = 0x10
 		write_timeout = 2m
+		read_timeout = 5s
+		queue_size = 65536
 		socket_user = 0
 		socket_group = 0
 	}
@@ -45,6 +47,7 @@ charond {
 	}
 	if s.URI != "unix:///tmp/x/charon.vici" || s.LogLevel != slog.LevelDebug ||
 		s.Limits.MaxClients != 16 || s.Limits.WriteTimeout != 2*time.Minute ||
+		s.Limits.ReadTimeout != 5*time.Second || s.Limits.QueueBytes != 65536 ||
 		s.Socket.UID != 0 || s.Socket.GID != 0 {
 		t.Fatalf("settings = %+v", s)
 	}
@@ -73,6 +76,7 @@ func TestLoadErrors(t *testing.T) {
 		"zero int":    "charond { vici { max_reply_size = 0 } }",
 		"bad bool":    "charond { vici { allow_remote_tcp = perhaps } }",
 		"bad timeout": "charond { vici { write_timeout = soon } }",
+		"zero read":   "charond { vici { read_timeout = 0 } }",
 		"bad user":    "charond { vici { socket_user = no-such-user-here } }",
 	}
 	for name, content := range tests {

@@ -1,12 +1,15 @@
 package vici
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -26,6 +29,9 @@ type client struct {
 
 	mu   sync.Mutex     // guards regs
 	regs map[string]int // event name -> registration count (a multiset)
+
+	stalled  bool        // a reply has waited for queue space; reader only
+	dropping atomic.Bool // an event has been dropped for want of space
 }
 
 func newClient(s *Server, conn net.Conn, id uint64) *client {
@@ -34,7 +40,7 @@ func newClient(s *Server, conn net.Conn, id uint64) *client {
 		srv:    s,
 		conn:   conn,
 		id:     id,
-		queue:  newSendQueue(s.limits.QueueBytes),
+		queue:  newSendQueue(s.Limits().QueueBytes),
 		ctx:    ctx,
 		cancel: cancel,
 		regs:   map[string]int{},
@@ -63,14 +69,20 @@ func (c *client) readLoop() {
 	defer c.srv.removeClient(c)
 	defer c.queue.finish() // the writer flushes what is queued, then closes
 	defer c.cancel()
-	lim := DecodeLimits{MaxDepth: c.srv.limits.MaxDepth, MaxElements: c.srv.limits.MaxElements}
 	for {
-		payload, err := ReadFrame(c.conn, c.srv.limits.MaxFrame)
+		lim := c.srv.Limits()
+		payload, err := c.readFrame(lim)
 		if err != nil {
-			c.logReadError(err)
+			c.logReadError(err, lim)
 			return
 		}
-		p, err := ParsePacket(payload, lim)
+		p, err := ParsePacket(payload, DecodeLimits{MaxDepth: lim.MaxDepth,
+			MaxElements: lim.MaxElements})
+		if errors.Is(err, ErrLimit) {
+			c.srv.log.Warn("vici request exceeds limit, closing connection", "client", c.id,
+				"err", err, "max_depth", lim.MaxDepth, "max_elements", lim.MaxElements)
+			return
+		}
 		if err != nil {
 			c.srv.log.Warn("invalid vici message, closing connection", "client", c.id, "err", err)
 			return
@@ -81,13 +93,31 @@ func (c *client) readLoop() {
 	}
 }
 
-func (c *client) logReadError(err error) {
+// readFrame waits as long as it takes for a request to begin, then gives
+// the rest of it the read timeout.
+func (c *client) readFrame(lim Limits) ([]byte, error) {
+	var first [1]byte
+	if _, err := io.ReadFull(c.conn, first[:]); err != nil {
+		return nil, err
+	}
+	c.conn.SetReadDeadline(time.Now().Add(lim.ReadTimeout))
+	payload, err := ReadFrame(io.MultiReader(bytes.NewReader(first[:]), c.conn), lim.MaxFrame)
+	if c.ctx.Err() == nil {
+		c.conn.SetReadDeadline(time.Time{})
+	}
+	return payload, err
+}
+
+func (c *client) logReadError(err error, lim Limits) {
 	switch {
 	case errors.Is(err, ErrFrameTooLarge):
 		c.srv.log.Warn("vici message length exceeds limit, ignored; closing connection",
 			"client", c.id, "err", err)
 	case errors.Is(err, io.EOF), c.ctx.Err() != nil:
 		c.srv.log.Debug("vici client disconnected", "client", c.id)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		c.srv.log.Warn("vici request not completed within read timeout, closing connection",
+			"client", c.id, "timeout", lim.ReadTimeout)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		c.srv.log.Info("premature vici disconnect", "client", c.id)
 	default:
@@ -179,9 +209,34 @@ func (c *client) push(p *Packet) bool {
 }
 
 // pushFrame queues a reply, waiting while the queue is full. It fails only
-// when the client is gone.
+// when the client is gone. Waiting stops this client's reader, so a client
+// that does not read stops being read: it waits alone.
 func (c *client) pushFrame(frame []byte) bool {
+	if c.queue.tryPush(frame) {
+		return true
+	}
+	if !c.stalled {
+		c.stalled = true
+		c.srv.log.Info("vici client not reading: reply waits for queue space",
+			"client", c.id, "queued", c.queue.size(), "limit", c.queue.max)
+	} else {
+		c.srv.log.Debug("vici client queue full, waiting", "client", c.id)
+	}
 	return c.queue.push(frame)
+}
+
+// pushEvent queues a broadcast event if there is space; events are not
+// worth stopping the producer for.
+func (c *client) pushEvent(event string, frame []byte) {
+	if c.queue.tryPush(frame) {
+		return
+	}
+	if !c.dropping.Swap(true) {
+		c.srv.log.Warn("vici client not reading: events dropped while its queue is full",
+			"client", c.id, "event", event, "limit", c.queue.max)
+	} else {
+		c.srv.log.Debug("vici event dropped: queue full", "client", c.id, "event", event)
+	}
 }
 
 func (c *client) writeLoop() {
@@ -192,9 +247,15 @@ func (c *client) writeLoop() {
 		if !ok {
 			return
 		}
-		c.conn.SetWriteDeadline(time.Now().Add(c.srv.limits.WriteTimeout))
+		timeout := c.srv.Limits().WriteTimeout
+		c.conn.SetWriteDeadline(time.Now().Add(timeout))
 		if _, err := c.conn.Write(frame); err != nil {
-			c.srv.log.Info("vici write error, dropping client", "client", c.id, "err", err)
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				c.srv.log.Warn("vici client took no data within write timeout, dropping it",
+					"client", c.id, "timeout", timeout)
+			} else {
+				c.srv.log.Info("vici write error, dropping client", "client", c.id, "err", err)
+			}
 			c.queue.abort()
 			c.cancel()
 			c.conn.Close() // wakes the reader

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -128,4 +129,36 @@ func removeStale(path string) error {
 		return fmt.Errorf("vici: removing stale socket: %w", err)
 	}
 	return nil
+}
+
+// Backlog returns the listen backlog the kernel grants, which Go's net
+// package requests in full: net.core.somaxconn. It returns 0 when unknown.
+func Backlog() int {
+	b, err := os.ReadFile("/proc/sys/net/core/somaxconn")
+	if err != nil {
+		return 0
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// RaiseFileLimit raises the soft limit on open files to the hard limit, as
+// every client costs a descriptor. It returns the limits before and after.
+func RaiseFileLimit() (before, after uint64, err error) {
+	var rl syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
+		return 0, 0, fmt.Errorf("vici: reading file limit: %w", err)
+	}
+	before = rl.Cur
+	if rl.Cur >= rl.Max {
+		return before, rl.Cur, nil
+	}
+	rl.Cur = rl.Max
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
+		return before, before, fmt.Errorf("vici: raising file limit: %w", err)
+	}
+	return before, rl.Cur, nil
 }

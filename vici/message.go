@@ -252,6 +252,15 @@ type decoder struct {
 	lim   DecodeLimits
 }
 
+// ErrLimit is wrapped by decoding errors caused by a DecodeLimits bound
+// rather than by a malformed encoding.
+var ErrLimit = errors.New("vici: message exceeds limit")
+
+// failLimit is fail for a crossed DecodeLimits bound.
+func (d *decoder) failLimit(format string, args ...any) error {
+	return fmt.Errorf("%w: %w", ErrLimit, d.fail(format, args...))
+}
+
 func (d *decoder) fail(format string, args ...any) error {
 	return fmt.Errorf("%w at offset %d: %s", ErrEncoding, d.pos, fmt.Sprintf(format, args...))
 }
@@ -297,12 +306,12 @@ func (d *decoder) section(m *Message, depth int) error {
 		d.pos++
 		d.count++
 		if d.lim.MaxElements > 0 && d.count > d.lim.MaxElements {
-			return d.fail("more than %d elements", d.lim.MaxElements)
+			return d.failLimit("more than %d elements", d.lim.MaxElements)
 		}
 		switch t {
 		case elemSectionStart:
 			if d.lim.MaxDepth > 0 && depth+1 > d.lim.MaxDepth {
-				return d.fail("sections nested deeper than %d", d.lim.MaxDepth)
+				return d.failLimit("sections nested deeper than %d", d.lim.MaxDepth)
 			}
 			name, err := d.name()
 			if err != nil {
@@ -365,7 +374,7 @@ func (d *decoder) list() ([]string, error) {
 		case elemListItem:
 			d.count++
 			if d.lim.MaxElements > 0 && d.count > d.lim.MaxElements {
-				return nil, d.fail("more than %d elements", d.lim.MaxElements)
+				return nil, d.failLimit("more than %d elements", d.lim.MaxElements)
 			}
 			v, err := d.value()
 			if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // PacketType is the first byte of every packet.
@@ -72,15 +73,26 @@ func ReadFrame(r io.Reader, max int) ([]byte, error) {
 	if uint64(n) > uint64(max) {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrFrameTooLarge, n, max)
 	}
-	buf := make([]byte, n)
-	if _, err := io.ReadFull(r, buf); err != nil {
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
+	// Grow the buffer as bytes arrive rather than trusting the header: a
+	// client that announces a large frame and sends nothing costs little.
+	buf := make([]byte, 0, min(int(n), frameChunk))
+	for len(buf) < int(n) {
+		want := min(int(n)-len(buf), frameChunk)
+		buf = slices.Grow(buf, want)
+		got, err := io.ReadFull(r, buf[len(buf):len(buf)+want])
+		buf = buf[:len(buf)+got]
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
 		}
-		return nil, err
 	}
 	return buf, nil
 }
+
+// frameChunk is how much of a frame's body ReadFrame reserves at a time.
+const frameChunk = 64 << 10
 
 // AppendFrame appends the encoded packet, with its length header, to b.
 func (p *Packet) AppendFrame(b []byte) ([]byte, error) {

@@ -72,6 +72,13 @@ func (q *sendQueue) pop() ([]byte, bool) {
 	return f, true
 }
 
+// size returns the bytes queued.
+func (q *sendQueue) size() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.bytes
+}
+
 // finish lets the writer drain what is queued and then stop.
 func (q *sendQueue) finish() {
 	q.mu.Lock()

@@ -19,61 +19,12 @@ var knownEvents = []string{
 	"child-rekey",
 }
 
-// Limits bound what one client can make the server hold. Zero fields take
-// the defaults of DefaultLimits.
-type Limits struct {
-	MaxFrame     int           // largest request frame accepted (strongSwan: 512 KiB)
-	MaxReply     int           // largest reply or event frame sent
-	MaxDepth     int           // nesting depth of sections in a request
-	MaxElements  int           // elements in one request message
-	MaxClients   int           // concurrent connections
-	QueueBytes   int           // bytes queued for a client before it must read
-	WriteTimeout time.Duration // a client that takes no data for this long is dropped
-}
-
-// DefaultLimits are the limits of a server whose Limits are zero.
-var DefaultLimits = Limits{
-	MaxFrame:     MaxFrameSize,
-	MaxReply:     MaxFrameSize,
-	MaxDepth:     64,
-	MaxElements:  200000,
-	MaxClients:   1024,
-	QueueBytes:   4 << 20,
-	WriteTimeout: 30 * time.Second,
-}
-
-func (l Limits) withDefaults() Limits {
-	d := DefaultLimits
-	if l.MaxFrame > 0 {
-		d.MaxFrame = l.MaxFrame
-	}
-	if l.MaxReply > 0 {
-		d.MaxReply = l.MaxReply
-	}
-	if l.MaxDepth > 0 {
-		d.MaxDepth = l.MaxDepth
-	}
-	if l.MaxElements > 0 {
-		d.MaxElements = l.MaxElements
-	}
-	if l.MaxClients > 0 {
-		d.MaxClients = l.MaxClients
-	}
-	if l.QueueBytes > 0 {
-		d.QueueBytes = l.QueueBytes
-	}
-	if l.WriteTimeout > 0 {
-		d.WriteTimeout = l.WriteTimeout
-	}
-	return d
-}
-
 // Server answers VICI commands on any number of listeners. Each client's
 // requests are handled one at a time, in order, and each client has its own
 // bounded write queue, so a client that does not read holds up only itself.
 type Server struct {
 	log    *slog.Logger
-	limits Limits
+	limits atomic.Pointer[Limits] // replaced whole by SetLimits
 
 	handlers map[string]HandlerFunc // written before Serve only
 	events   map[string]bool
@@ -97,7 +48,6 @@ func NewServer(log *slog.Logger, limits Limits) *Server {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		log:       log.With("subsys", "vici"),
-		limits:    limits.withDefaults(),
 		handlers:  map[string]HandlerFunc{},
 		events:    map[string]bool{},
 		ctx:       ctx,
@@ -108,7 +58,25 @@ func NewServer(log *slog.Logger, limits Limits) *Server {
 	for _, e := range knownEvents {
 		s.events[e] = true
 	}
+	s.SetLimits(limits)
 	return s
+}
+
+// SetLimits replaces the limits. Connected clients keep the queue size they
+// started with; every other limit applies from their next request.
+func (s *Server) SetLimits(l Limits) {
+	l = l.withDefaults()
+	s.limits.Store(&l)
+}
+
+// Limits returns the limits in force.
+func (s *Server) Limits() Limits { return *s.limits.Load() }
+
+// Clients returns the number of connected clients.
+func (s *Server) Clients() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.clients)
 }
 
 // Handle registers h for command. It must be called before Serve.
@@ -159,12 +127,15 @@ func (s *Server) isClosed() bool {
 
 func (s *Server) startClient(conn net.Conn) {
 	id := s.nextID.Add(1)
+	limit := s.Limits().MaxClients
 	s.mu.Lock()
-	if s.closed || len(s.clients) >= s.limits.MaxClients {
-		n := len(s.clients)
+	if s.closed || len(s.clients) >= limit {
+		n, closed := len(s.clients), s.closed
 		s.mu.Unlock()
-		s.log.Warn("vici client refused: too many clients", "client", id,
-			"clients", n, "limit", s.limits.MaxClients)
+		if !closed {
+			s.log.Warn("vici client refused: too many clients", "client", id,
+				"clients", n, "limit", limit)
+		}
 		conn.Close()
 		return
 	}
@@ -203,7 +174,7 @@ func (s *Server) Broadcast(event string, m *Message) {
 	}
 	for _, c := range targets {
 		for range c.registrations(event) {
-			c.queue.tryPush(frame)
+			c.pushEvent(event, frame)
 		}
 	}
 }
@@ -228,12 +199,11 @@ func (s *Server) encode(p *Packet) ([]byte, error) {
 		s.log.Error("vici builder error", "packet", p.Type.String(), "name", p.Name, "err", err)
 		return nil, err
 	}
-	if len(frame)-4 > s.limits.MaxReply {
+	if limit := s.Limits().MaxReply; len(frame)-4 > limit {
 		s.log.Warn("vici message size exceeds maximum size, discarded",
 			"packet", p.Type.String(), "name", p.Name, "size", len(frame)-4,
-			"limit", s.limits.MaxReply)
-		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrFrameTooLarge, len(frame)-4,
-			s.limits.MaxReply)
+			"limit", limit)
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrFrameTooLarge, len(frame)-4, limit)
 	}
 	return frame, nil
 }
