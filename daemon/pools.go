@@ -135,7 +135,9 @@ func (d *Daemon) getPools(_ context.Context, req *vici.Request) *vici.Message {
 }
 
 // poolsReply builds the get-pools reply. Names within each section are
-// unique by construction, so entries are appended without lookups.
+// unique by construction, so entries are appended without lookups; the
+// lease sections and their short texts are allocated in bulk, as replies
+// may list hundreds of thousands of leases.
 func poolsReply(pools []pool.Info, leases bool) *vici.Message {
 	reply := vici.NewMessage()
 	for _, in := range pools {
@@ -144,22 +146,43 @@ func poolsReply(pools []pool.Info, leases bool) *vici.Message {
 		kv(sec, "size", strconv.FormatUint(uint64(in.Range.Size), 10))
 		kv(sec, "online", strconv.Itoa(in.Online))
 		kv(sec, "offline", strconv.Itoa(in.Offline))
-		if !leases {
-			continue
-		}
-		ls := sec.AddSection("leases")
-		for i, l := range in.Leases {
-			e := ls.AddSection(strconv.Itoa(i))
-			kv(e, "address", l.Addr.String())
-			kv(e, "identity", l.Identity.String())
-			status := "offline"
-			if l.Online {
-				status = "online"
-			}
-			kv(e, "status", status)
+		if leases {
+			leaseSections(sec.AddSection("leases"), in.Leases)
 		}
 	}
 	return reply
+}
+
+// TODO: each lease section still grows its entries three times and the
+// leases section grows by appends; a capacity hint in vici.Message would
+// halve the garbage and bring 100,000 leases under 100 ms on one core.
+func leaseSections(ls *vici.Message, leases []pool.Lease) {
+	// One buffer holds every index and address text, ends[] where each
+	// text stops; the strings handed to the message are slices of it.
+	buf := make([]byte, 0, len(leases)*24)
+	ends := make([]int32, 0, 2*len(leases))
+	for i, l := range leases {
+		buf = strconv.AppendInt(buf, int64(i), 10)
+		ends = append(ends, int32(len(buf)))
+		buf = l.Addr.AppendTo(buf)
+		ends = append(ends, int32(len(buf)))
+	}
+	text := string(buf)
+	secs := make([]vici.Message, len(leases))
+	pos := int32(0)
+	for i, l := range leases {
+		name, addr := text[pos:ends[2*i]], text[ends[2*i]:ends[2*i+1]]
+		pos = ends[2*i+1]
+		e := &secs[i]
+		kv(e, "address", addr)
+		kv(e, "identity", l.Identity.String())
+		status := "offline"
+		if l.Online {
+			status = "online"
+		}
+		kv(e, "status", status)
+		ls.Append(vici.Entry{Kind: vici.KindSection, Name: name, Section: e})
+	}
 }
 
 func kv(m *vici.Message, key, value string) {

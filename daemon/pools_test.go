@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log/slog"
 	"net/netip"
@@ -305,5 +306,34 @@ func TestGetPools(t *testing.T) {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// BenchmarkGetPools100k measures a get-pools reply with leases for one
+// pool of 100,000 leases, from snapshot to finished message.
+func BenchmarkGetPools100k(b *testing.B) {
+	d := New(Options{})
+	h := handlers{}
+	d.Register(h)
+	r, _, err := pool.ParseAddrs("10.0.0.0/8")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := d.Pools().Load("big", r, nil); err != nil {
+		b.Fatal(err)
+	}
+	peer := netip.MustParseAddrPort("192.0.2.1:4500")
+	for i := 0; i < 100_000; i++ {
+		d.Pools().Acquire([]string{"big"}, identity.Parse(fmt.Sprintf("user%06d@strongswan.org",
+			i)), netip.IPv4Unspecified(), peer)
+	}
+	req := vici.NewRequest("get-pools", vici.NewMessage().Set("leases", "yes"), nil)
+	f := h["get-pools"]
+	b.ReportAllocs()
+	for b.Loop() {
+		reply := f(context.Background(), req)
+		if n := reply.Section("big").Section("leases").Len(); n != 100_000 {
+			b.Fatalf("%d leases", n)
+		}
 	}
 }
