@@ -70,8 +70,7 @@ func (c *client) readLoop() {
 	defer c.queue.finish() // the writer flushes what is queued, then closes
 	defer c.cancel()
 	for {
-		lim := c.srv.Limits()
-		payload, err := c.readFrame(lim)
+		payload, lim, err := c.readFrame()
 		if err != nil {
 			c.logReadError(err, lim)
 			return
@@ -94,18 +93,20 @@ func (c *client) readLoop() {
 }
 
 // readFrame waits as long as it takes for a request to begin, then gives
-// the rest of it the read timeout.
-func (c *client) readFrame(lim Limits) ([]byte, error) {
+// the rest of it the read timeout. It returns the limits in force when the
+// request began, which apply to all of it.
+func (c *client) readFrame() ([]byte, Limits, error) {
 	var first [1]byte
 	if _, err := io.ReadFull(c.conn, first[:]); err != nil {
-		return nil, err
+		return nil, c.srv.Limits(), err
 	}
+	lim := c.srv.Limits()
 	c.conn.SetReadDeadline(time.Now().Add(lim.ReadTimeout))
 	payload, err := ReadFrame(io.MultiReader(bytes.NewReader(first[:]), c.conn), lim.MaxFrame)
 	if c.ctx.Err() == nil {
 		c.conn.SetReadDeadline(time.Time{})
 	}
-	return payload, err
+	return payload, lim, err
 }
 
 func (c *client) logReadError(err error, lim Limits) {

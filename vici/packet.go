@@ -62,22 +62,24 @@ var (
 	ErrPacket = errors.New("vici: invalid packet")
 )
 
-// ReadFrame reads one frame and returns its payload. A length above max
+// ReadFrame reads one frame and returns its payload. A length above limit
 // fails with ErrFrameTooLarge before anything more is read.
-func ReadFrame(r io.Reader, max int) ([]byte, error) {
+func ReadFrame(r io.Reader, limit int) ([]byte, error) {
 	var hdr [4]byte
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
 		return nil, err
 	}
 	n := binary.BigEndian.Uint32(hdr[:])
-	if uint64(n) > uint64(max) {
-		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrFrameTooLarge, n, max)
+	if uint64(n) > uint64(limit) {
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrFrameTooLarge, n, limit)
 	}
 	// Grow the buffer as bytes arrive rather than trusting the header: a
 	// client that announces a large frame and sends nothing costs little.
+	// Each read asks for at most as much as has arrived so far, so the
+	// buffer doubles at most.
 	buf := make([]byte, 0, min(int(n), frameChunk))
 	for len(buf) < int(n) {
-		want := min(int(n)-len(buf), frameChunk)
+		want := min(int(n)-len(buf), max(frameChunk, len(buf)))
 		buf = slices.Grow(buf, want)
 		got, err := io.ReadFull(r, buf[len(buf):len(buf)+want])
 		buf = buf[:len(buf)+got]
@@ -91,8 +93,8 @@ func ReadFrame(r io.Reader, max int) ([]byte, error) {
 	return buf, nil
 }
 
-// frameChunk is how much of a frame's body ReadFrame reserves at a time.
-const frameChunk = 64 << 10
+// frameChunk is how much of a frame's body ReadFrame reserves first.
+const frameChunk = 4 << 10
 
 // AppendFrame appends the encoded packet, with its length header, to b.
 func (p *Packet) AppendFrame(b []byte) ([]byte, error) {

@@ -3,6 +3,7 @@ package vici
 import (
 	"bytes"
 	"errors"
+	"io"
 	"testing"
 )
 
@@ -77,4 +78,57 @@ func TestParsePacketErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzFrames feeds a byte stream to the server's reading path: frames are
+// read one after another, as from a socket, and each decoded packet must
+// survive encoding and decoding unchanged.
+func FuzzFrames(f *testing.F) {
+	for _, s := range []string{
+		"00000009 00 07 76657273696f6e",
+		"00000001 02",
+		"0000000c 03 0a 6c6973742d2d636f6e6e",
+		"00000007 00 04 6563686f 03",
+		"ffffffff",
+		"00000000",
+	} {
+		f.Add(unhex(f, s))
+	}
+	const limit = 4096
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := bytes.NewReader(data)
+		for {
+			payload, err := ReadFrame(r, limit)
+			if err != nil {
+				if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) &&
+					!errors.Is(err, ErrFrameTooLarge) {
+					t.Fatalf("unexpected read error: %v", err)
+				}
+				return
+			}
+			if len(payload) > limit {
+				t.Fatalf("frame of %d bytes passed a limit of %d", len(payload), limit)
+			}
+			p, err := ParsePacket(payload, DecodeLimits{MaxDepth: 16, MaxElements: 1000})
+			if err != nil {
+				continue
+			}
+			frame, err := p.AppendFrame(nil)
+			if err != nil {
+				t.Fatalf("parsed packet does not encode: %v", err)
+			}
+			again, err := ReadFrame(bytes.NewReader(frame), len(frame))
+			if err != nil {
+				t.Fatalf("encoded frame does not read back: %v", err)
+			}
+			p2, err := ParsePacket(again, DecodeLimits{})
+			if err != nil {
+				t.Fatalf("encoded packet does not parse: %v", err)
+			}
+			frame2, _ := p2.AppendFrame(nil)
+			if p2.Type != p.Type || p2.Name != p.Name || !bytes.Equal(frame, frame2) {
+				t.Fatalf("packet changed: % x vs % x", frame, frame2)
+			}
+		}
+	})
 }
