@@ -135,7 +135,8 @@ func TestUnloadDropsOfflineLeases(t *testing.T) {
 	}
 	mustLoad(t, m, "a", "10.3.0.0/28")
 	// dave now gets carol's old address: it is never-used again.
-	if g := m.Acquire([]string{"a"}, dave, any4, ep("192.0.2.2:500")); g.Addr.String() != "10.3.0.1" || g.How != AssignedNew {
+	g = m.Acquire([]string{"a"}, dave, any4, ep("192.0.2.2:500"))
+	if g.Addr.String() != "10.3.0.1" || g.How != AssignedNew {
 		t.Errorf("after unload got %v %d, want 10.3.0.1 new", g.Addr, g.How)
 	}
 }
