@@ -1,0 +1,203 @@
+package ike
+
+import (
+	"hash"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/charond/charond/identity"
+)
+
+type saState uint8
+
+const (
+	stateConnecting saState = iota // IKE_SA_INIT answered, IKE_AUTH pending
+	stateEstablished
+	stateDeleted
+)
+
+// ikeSA is the responder's state of one IKE_SA.
+type ikeSA struct {
+	srv     *Server
+	spii    uint64 // set once, read without the lock
+	created time.Time
+	done    atomic.Bool // past IKE_AUTH (or failed); read without the lock
+
+	mu          sync.Mutex // guards everything below
+	spir        uint64
+	unique      uint32
+	local       netip.AddrPort
+	remote      netip.AddrPort
+	natLocal    bool // we are behind a NAT
+	natRemote   bool // the peer is behind a NAT
+	state       saState
+	suite       *suite
+	prf         func() hash.Hash
+	keys        ikeKeys
+	in, out     *cipherSuite
+	ni, nr      []byte
+	initReq     []byte // IKE_SA_INIT request and response, signed by AUTH
+	initResp    []byte
+	nextID      uint32 // message ID of the next request we expect
+	lastResp    []byte // cached response to request nextID-1
+	peers       []*Peer
+	peer        *Peer
+	localID     identity.Identity
+	remoteID    identity.Identity
+	vips        []netip.Addr
+	children    []*ChildSA
+	established time.Time
+}
+
+// SAInfo describes an IKE_SA for listings.
+type SAInfo struct {
+	Name        string
+	Unique      uint32
+	SPIi, SPIr  uint64
+	Local       netip.AddrPort
+	Remote      netip.AddrPort
+	LocalID     identity.Identity
+	RemoteID    identity.Identity
+	NATRemote   bool
+	RemoteVIPs  []netip.Addr
+	Established time.Time
+	Children    []ChildSA // copies without keys
+}
+
+// isEstablished reports whether the SA left the half-open state. It does
+// not take sa.mu, since the server calls it under its own lock.
+func (sa *ikeSA) isEstablished() bool { return sa.done.Load() }
+
+func (sa *ikeSA) info() (SAInfo, bool) {
+	sa.mu.Lock()
+	defer sa.mu.Unlock()
+	if sa.state != stateEstablished {
+		return SAInfo{}, false
+	}
+	i := SAInfo{Name: sa.peer.Name, Unique: sa.unique, SPIi: sa.spii, SPIr: sa.spir,
+		Local: sa.local, Remote: sa.remote, LocalID: sa.localID, RemoteID: sa.remoteID,
+		NATRemote: sa.natRemote, RemoteVIPs: append([]netip.Addr(nil), sa.vips...),
+		Established: sa.established}
+	for _, c := range sa.children {
+		cc := *c
+		cc.EncrIn, cc.EncrOut, cc.IntegIn, cc.IntegOut = nil, nil, nil, nil
+		i.Children = append(i.Children, cc)
+	}
+	return i, true
+}
+
+// name is the connection name with the unique number, as strongSwan logs.
+func (sa *ikeSA) name() string {
+	n := "(unnamed)"
+	if sa.peer != nil {
+		n = sa.peer.Name
+	}
+	return n + "[" + itoa(sa.unique) + "]"
+}
+
+// handle processes a request on an existing IKE_SA.
+func (sa *ikeSA) handle(msg []byte, h Header, local, remote netip.AddrPort) []byte {
+	sa.mu.Lock()
+	defer sa.mu.Unlock()
+	log := sa.srv.log
+	if sa.state == stateDeleted {
+		return nil
+	}
+	if h.MsgID+1 == sa.nextID && sa.lastResp != nil {
+		log.Info("received retransmit of request, retransmitting response",
+			"ike_sa", sa.name(), "id", h.MsgID)
+		return sa.lastResp
+	}
+	if h.MsgID != sa.nextID {
+		log.Debug("dropping request with unexpected message ID", "ike_sa", sa.name(),
+			"id", h.MsgID, "want", sa.nextID)
+		return nil
+	}
+	m, err := Decode(msg)
+	if err != nil {
+		log.Info("received invalid message", "ike_sa", sa.name(), "err", err)
+		return nil
+	}
+	sk, ok := find[*Encrypted](m.Payloads)
+	if !ok || sa.in == nil {
+		log.Info("dropping unprotected request", "ike_sa", sa.name())
+		return nil
+	}
+	pt, err := sa.in.open(msg, sk)
+	if err != nil {
+		log.Info("integrity check of encrypted payload failed", "ike_sa", sa.name())
+		return nil
+	}
+	inner, err := decodeChain(sk.Inner, pt)
+	if err != nil {
+		log.Info("parsing encrypted payloads failed", "ike_sa", sa.name(), "err", err)
+		return sa.reply(h, []Payload{&Notify{NType: NInvalidSyntax}})
+	}
+	sa.local, sa.remote = local, remote
+	log.Debug("parsed request", "ike_sa", sa.name(), "exchange", h.Exchange.String(),
+		"id", h.MsgID, "payloads", describe(inner))
+	var resp []Payload
+	after := func() {}
+	switch {
+	case h.Exchange == IKEAuth && sa.state == stateConnecting:
+		resp, after = sa.handleAuth(inner)
+	case h.Exchange == Informational && sa.state == stateEstablished:
+		resp, after = sa.handleInformational(inner)
+	case h.Exchange == CreateChildSA && sa.state == stateEstablished:
+		// TODO: CREATE_CHILD_SA (rekeying, additional children) is not
+		// implemented; peers are told we cannot take more SAs.
+		log.Info("CREATE_CHILD_SA not supported, sending NO_ADDITIONAL_SAS",
+			"ike_sa", sa.name())
+		resp = []Payload{&Notify{NType: 35}}
+	default:
+		log.Info("unexpected exchange, ignoring", "ike_sa", sa.name(),
+			"exchange", h.Exchange.String())
+		return nil
+	}
+	out := sa.reply(h, resp)
+	after()
+	return out
+}
+
+// reply encrypts the response to request h, caches it and advances the
+// message ID window.
+func (sa *ikeSA) reply(h Header, ps []Payload) []byte {
+	rh := Header{SPIi: sa.spii, SPIr: sa.spir, Exchange: h.Exchange,
+		Flags: FlagResponse, MsgID: h.MsgID}
+	first, plain := encodeChain(ps)
+	b, err := sa.out.seal(rh, first, plain, sa.srv.opt.Rand)
+	if err != nil {
+		sa.srv.log.Error("building response failed", "ike_sa", sa.name(), "err", err)
+		return nil
+	}
+	sa.srv.log.Debug("generating response", "ike_sa", sa.name(),
+		"exchange", h.Exchange.String(), "id", h.MsgID, "payloads", describe(ps))
+	sa.lastResp = b
+	sa.nextID = h.MsgID + 1
+	return b
+}
+
+// destroy releases the IKE_SA's leases and children and forgets it. The
+// caller holds sa.mu.
+func (sa *ikeSA) destroy() {
+	if sa.state == stateDeleted {
+		return
+	}
+	sa.state = stateDeleted
+	sa.done.Store(true)
+	for _, c := range sa.children {
+		if err := sa.srv.opt.Dataplane.Remove(c); err != nil {
+			sa.srv.log.Error("removing CHILD_SA failed", "child", c.Name, "err", err)
+		}
+	}
+	sa.children = nil
+	if sa.peer != nil {
+		for _, v := range sa.vips {
+			sa.srv.opt.Allocator.Release(sa.peer.Pools, sa.remoteID, v)
+		}
+	}
+	sa.vips = nil
+	sa.srv.remove(sa)
+}

@@ -1,0 +1,90 @@
+package ike
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"sync"
+)
+
+// NATTPort is the UDP port of NAT traversal, where IKE messages carry a
+// four-byte zero non-ESP marker.
+const NATTPort = 4500
+
+// Serve answers IKE on the given UDP addresses (typically ip:500 and
+// ip:4500) until ctx ends. Each address must be a concrete IP: the local
+// address takes part in NAT detection.
+//
+// TODO: wildcard listeners (learning the local address per packet with
+// IP_PKTINFO) are not implemented.
+func (s *Server) Serve(ctx context.Context, addrs ...netip.AddrPort) error {
+	var conns []*net.UDPConn
+	closeAll := func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}
+	for _, a := range addrs {
+		c, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(a))
+		if err != nil {
+			closeAll()
+			return fmt.Errorf("ike: listen: %w", err)
+		}
+		conns = append(conns, c)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(conns))
+	for i, c := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- s.serveConn(c, addrs[i])
+		}()
+	}
+	<-ctx.Done()
+	closeAll()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil && !errors.Is(err, net.ErrClosed) {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Server) serveConn(c *net.UDPConn, local netip.AddrPort) error {
+	buf := make([]byte, MaxMessage)
+	natt := local.Port() == NATTPort
+	for {
+		n, from, err := c.ReadFromUDPAddrPort(buf)
+		if err != nil {
+			return fmt.Errorf("ike: read: %w", err)
+		}
+		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
+		msg := buf[:n]
+		if natt {
+			if n == 1 && msg[0] == 0xff {
+				continue // NAT keepalive
+			}
+			if n < 4 || msg[0]|msg[1]|msg[2]|msg[3] != 0 {
+				// ESP in UDP: the dataplane's business, not ours.
+				s.log.Debug("dropping ESP in UDP packet", "from", from)
+				continue
+			}
+			msg = msg[4:]
+		}
+		reply := s.Handle(append([]byte(nil), msg...), local, from)
+		if reply == nil {
+			continue
+		}
+		if natt {
+			reply = append([]byte{0, 0, 0, 0}, reply...)
+		}
+		if _, err := c.WriteToUDPAddrPort(reply, from); err != nil {
+			s.log.Info("sending response failed", "to", from, "err", err)
+		}
+	}
+}
