@@ -36,7 +36,8 @@ func (p *parser) include(sec *node, line int) error {
 			fmt.Sprintf("%s:%d: no include pattern specified, ignored", p.file, line))
 		return nil
 	}
-	return parsePattern(sec, includePath(p.file, pattern), p.depth+1, p.warns, false)
+	from := fmt.Sprintf("%s:%d", p.file, line)
+	return parsePattern(sec, includePath(p.file, pattern), p.depth+1, p.warns, from)
 }
 
 // pattern reads an unquoted include pattern up to a blank, '#' or '}'.

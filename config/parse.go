@@ -38,7 +38,7 @@ const maxIncludeDepth = 32
 func ParseFile(path string) (*Settings, []string, error) {
 	s := newSettings()
 	var warns []string
-	if err := parsePattern(s.root, path, 0, &warns, true); err != nil {
+	if err := parsePattern(s.root, path, 0, &warns, ""); err != nil {
 		return nil, warns, err
 	}
 	return s, warns, nil
@@ -57,14 +57,15 @@ func Parse(name string, data []byte) (*Settings, []string, error) {
 }
 
 // parsePattern expands pattern and parses each match into sec, in order.
-func parsePattern(sec *node, pattern string, depth int, warns *[]string, main bool) error {
+// from is "file:line" of the include line, "" for the main file.
+func parsePattern(sec *node, pattern string, depth int, warns *[]string, from string) error {
 	if depth > maxIncludeDepth {
 		return fmt.Errorf("config: including '%s': nesting deeper than %d",
 			pattern, maxIncludeDepth)
 	}
 	files, warn := expand(pattern)
 	if warn != "" {
-		if main {
+		if from == "" {
 			return fmt.Errorf("config: failed to open config file '%s': %w",
 				pattern, os.ErrNotExist)
 		}
@@ -77,7 +78,9 @@ func parsePattern(sec *node, pattern string, depth int, warns *[]string, main bo
 			return fmt.Errorf("config: failed to open config file '%s': %w", f, err)
 		}
 		if !st.Mode().IsRegular() {
-			*warns = append(*warns, fmt.Sprintf("'%s' is not a regular file, ignored", f))
+			// strongSwan skips what it cannot open as a file; a folder
+			// matched by conf.d/* is no reason to fail.
+			*warns = append(*warns, fmt.Sprintf("%s: unable to open '%s'", from, f))
 			continue
 		}
 		data, err := os.ReadFile(f)
@@ -93,13 +96,11 @@ func parsePattern(sec *node, pattern string, depth int, warns *[]string, main bo
 }
 
 // expand returns the files matching pattern in sorted order, or the warning
-// strongSwan logs when there are none.
+// strongSwan logs when there are none: glob(3) reports a missing folder
+// before the first wildcard as an error, everything else as no match.
 func expand(pattern string) ([]string, string) {
 	if !hasMeta(pattern) {
 		if _, err := os.Lstat(pattern); err != nil {
-			if dir := filepath.Dir(pattern); !exists(dir) {
-				return nil, enoent(pattern)
-			}
 			return nil, fmt.Sprintf("no files found matching '%s'", pattern)
 		}
 		return []string{pattern}, ""
@@ -109,12 +110,32 @@ func expand(pattern string) ([]string, string) {
 		return nil, fmt.Sprintf("expanding file pattern '%s' failed: %v", pattern, err)
 	}
 	if len(files) == 0 {
-		if dir := filepath.Dir(pattern); !hasMeta(dir) && !exists(dir) {
+		if dir := fixedDir(pattern); dir != "" && !exists(dir) {
 			return nil, enoent(pattern)
 		}
 		return nil, fmt.Sprintf("no files found matching '%s'", pattern)
 	}
+	// Glob cleans the folder part ("./d/x" comes back as "d/x"); put the
+	// folder back as written, as strongSwan prints and reads it.
+	if slash := strings.LastIndexByte(pattern, '/'); slash >= 0 && !hasMeta(pattern[:slash]) {
+		for i, f := range files {
+			files[i] = pattern[:slash+1] + filepath.Base(f)
+		}
+	}
 	return files, ""
+}
+
+// fixedDir returns the folder holding the first wildcard of pattern.
+func fixedDir(pattern string) string {
+	meta := strings.IndexAny(pattern, `*?[\`)
+	slash := strings.LastIndexByte(pattern[:meta], '/')
+	switch {
+	case slash < 0:
+		return "."
+	case slash == 0:
+		return "/"
+	}
+	return pattern[:slash]
 }
 
 func enoent(pattern string) string {
