@@ -1,4 +1,6 @@
-// Package creds keeps the shared secrets loaded over VICI (IKE pre-shared
-// keys, EAP, XAuth, NTLM passwords and PPKs) with their owner identities,
-// and finds the best secret for a pair of identities.
+// Package creds keeps the credentials loaded over VICI: shared secrets (IKE
+// pre-shared keys, EAP, XAuth, NTLM passwords and PPKs) with their owner
+// identities, certificates and private keys parsed with Go's crypto/x509,
+// and certification authorities. It finds the best secret for a pair of
+// identities and lists certificates in the order charon lists them.
 package creds

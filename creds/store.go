@@ -45,10 +45,13 @@ type Shared struct {
 	Owners []string // identities; never empty (Any when none were given)
 }
 
-// Store holds shared secrets in load order.
+// Store holds the credentials loaded over VICI: shared secrets,
+// certificates and private keys, each in load order.
 type Store struct {
 	mu     sync.RWMutex
 	shared []*Shared // guarded by mu
+	certs  []*Cert   // guarded by mu
+	keys   []*Key    // guarded by mu
 }
 
 // NewStore returns an empty store.
@@ -98,11 +101,11 @@ func (st *Store) IDs() []string {
 	return ids
 }
 
-// Clear removes every secret.
+// Clear removes every secret, certificate and private key.
 func (st *Store) Clear() {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	st.shared = nil
+	st.shared, st.certs, st.keys = nil, nil, nil
 }
 
 // Match quality of an owner list against one identity, as strongSwan

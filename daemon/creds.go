@@ -14,7 +14,7 @@ func (d *Daemon) registerCreds(r vici.Registrar) {
 	r.Handle("get-shared", d.getShared)
 	r.Handle("clear-creds", d.clearCreds)
 	r.Handle("get-keys", d.getKeys)
-	r.Handle("get-authorities", d.getAuthorities)
+	d.registerCerts(r)
 }
 
 func (d *Daemon) loadShared(_ context.Context, req *vici.Request) *vici.Message {
@@ -60,9 +60,8 @@ func (d *Daemon) getShared(_ context.Context, _ *vici.Request) *vici.Message {
 	return vici.NewMessage().SetList("keys", d.creds.IDs())
 }
 
-// clearCreds drops every credential loaded over VICI.
-//
-// TODO: certificates and private keys once they are stored.
+// clearCreds drops every credential loaded over VICI: shared secrets,
+// certificates and private keys. Authorities stay, as in charon.
 func (d *Daemon) clearCreds(_ context.Context, _ *vici.Request) *vici.Message {
 	d.creds.Clear()
 	d.log.Info("cleared vici credentials", "subsys", "cfg")
@@ -70,16 +69,6 @@ func (d *Daemon) clearCreds(_ context.Context, _ *vici.Request) *vici.Message {
 }
 
 // getKeys lists the ids of private keys loaded over VICI.
-//
-// TODO: private keys (load-key) are not stored yet, so the list is empty.
 func (d *Daemon) getKeys(_ context.Context, _ *vici.Request) *vici.Message {
-	return vici.NewMessage().SetList("keys", nil)
-}
-
-// getAuthorities lists the names of loaded certification authorities.
-//
-// TODO: authorities (load-authority) are not implemented, so the list is
-// empty.
-func (d *Daemon) getAuthorities(_ context.Context, _ *vici.Request) *vici.Message {
-	return vici.NewMessage().SetList("authorities", nil)
+	return vici.NewMessage().SetList("keys", d.creds.KeyIDs())
 }

@@ -34,6 +34,10 @@ type Daemon struct {
 	pools *poolStore // load-pool, unload-pool, get-pools
 	conns *conn.Store
 	creds *creds.Store
+
+	auths    *creds.Authorities // load-authority, list-authorities
+	sas      SAManager          // initiate, terminate, list-sas and the like
+	counters *counterStore      // get-counters, reset-counters
 	// stores:end
 }
 
@@ -47,6 +51,9 @@ func New(opts Options) *Daemon {
 	d.pools = newPoolStore()
 	d.conns = conn.NewStore()
 	d.creds = creds.NewStore()
+	d.auths = creds.NewAuthorities()
+	d.sas = noSAs{}
+	d.counters = newCounterStore()
 	// init:end
 	return d
 }
@@ -58,5 +65,9 @@ func (d *Daemon) Register(r vici.Registrar) {
 	d.registerPools(r)
 	d.registerConns(r)
 	d.registerCreds(r)
+	d.registerAuthorities(r)
+	d.registerSAs(r)
+	d.registerAlgorithms(r)
+	d.registerCounters(r)
 	// register:end
 }
