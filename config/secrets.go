@@ -15,15 +15,22 @@ var secretTypes = []string{
 }
 
 // sharedTypes are the prefixes sent with load-shared.
-var sharedTypes = map[string]bool{"eap": true, "xauth": true, "ntlm": true, "ike": true, "ppk": true}
+var sharedTypes = map[string]bool{
+	"eap": true, "xauth": true, "ntlm": true, "ike": true, "ppk": true,
+}
 
 // Secrets returns a load-shared request per shared secret section of
 // "secrets" (prefix eap, xauth, ntlm, ike or ppk), in enumeration order,
 // with Item.Type set to the prefix. Warnings use swanctl's wording for
 // unknown prefixes and sections without a secret.
 //
-// TODO: private, rsa, ecdsa, bliss, pkcs8, pkcs12 and token sections are
-// recognised but skipped; they need load-key and load-token requests.
+// Sections of the key types (private, rsa, ecdsa, bliss, pkcs8, pkcs12)
+// send nothing themselves, as with swanctl: they hold passphrases for
+// encrypted key files.
+//
+// TODO: token sections are recognised but skipped; they need load-token
+// requests (handle, slot, module, pin), and the key-type sections need a
+// lookup of their passphrase for the key file loader.
 func Secrets(root Section) ([]Item, []string) {
 	secrets := root.Section("secrets")
 	var items []Item

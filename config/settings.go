@@ -66,7 +66,10 @@ func (n *node) section(name string, refs []string) *node {
 	return c
 }
 
-// Settings is a parsed file tree. Its root is a Section.
+// Settings is a parsed file tree. The embedded Section is the root: pass
+// s.Section to Pools, Connections and friends, and use s.Get or s.Path for
+// lookups (the field hides Section's own Section method, so write
+// s.Path("pools") rather than s.Section("pools")).
 type Settings struct {
 	Section
 }

@@ -125,10 +125,12 @@ func TestTypedLookups(t *testing.T) {
 	if s.Int("charon.num", 0) != 16 || s.Int("charon.bad", 7) != 7 {
 		t.Error("Int lookups")
 	}
-	if s.Duration("charon.time", 0) != 5*time.Minute || s.Duration("charon.bad", time.Hour) != time.Hour {
+	if s.Duration("charon.time", 0) != 5*time.Minute ||
+		s.Duration("charon.bad", time.Hour) != time.Hour {
 		t.Error("Duration lookups")
 	}
-	if s.String("charon.plugins.vici.socket", "d") != "unix:///tmp/x.sock" || s.String("x", "d") != "d" {
+	if s.String("charon.plugins.vici.socket", "d") != "unix:///tmp/x.sock" ||
+		s.String("x", "d") != "d" {
 		t.Error("String lookups")
 	}
 }
