@@ -9,8 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime/metrics"
-	"strconv"
 	"sync"
 	"syscall"
 
@@ -114,7 +112,7 @@ func run(c *cli.Context) error {
 		Logger:       log,
 		Reload:       reload,
 		SettingsFile: file,
-		Runtime:      func(m *vici.Message) { runtimeFigures(m, srv) },
+		Runtime:      func(m *vici.Message) { srv.RuntimeFigures(m) },
 	})
 	d.Register(srv)
 
@@ -150,21 +148,5 @@ func run(c *cli.Context) error {
 			}
 			return err
 		}
-	}
-}
-
-// runtimeFigures adds the server's own figures to the stats reply, under
-// keys strongSwan does not use, so load tests can watch for leaks.
-func runtimeFigures(m *vici.Message, srv *vici.Server) {
-	m.Set("vici-commands", strconv.Itoa(srv.Commands()))
-	m.Set("vici-clients", strconv.Itoa(srv.Clients()))
-	m.Set("vici-max-clients", strconv.Itoa(srv.Limits().MaxClients))
-	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(live)
-	if live[0].Value.Kind() == metrics.KindUint64 {
-		m.Set("heap-live", strconv.FormatUint(live[0].Value.Uint64(), 10))
-	}
-	if fds, err := os.ReadDir("/proc/self/fd"); err == nil {
-		m.Set("open-files", strconv.Itoa(len(fds)))
 	}
 }

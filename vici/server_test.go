@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -375,5 +376,25 @@ func TestServerCloseFinishesInFlight(t *testing.T) {
 	}
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("socket left after Close: %v", err)
+	}
+}
+
+func TestRuntimeFigures(t *testing.T) {
+	s, path := startServer(t, Limits{MaxClients: 7})
+	c := dialRaw(t, path)
+	c.send(Packet{Type: CmdRequest, Name: "echo"})
+	c.recv()
+	runtime.GC() // heap-live is measured by a collection
+	m := NewMessage()
+	s.RuntimeFigures(m)
+	for k, want := range map[string]string{"vici-clients": "1", "vici-max-clients": "7"} {
+		if v, _ := m.Get(k); v != want {
+			t.Fatalf("%s = %q, want %s", k, v, want)
+		}
+	}
+	for _, k := range []string{"heap-live", "open-files"} {
+		if v, _ := m.Get(k); v == "" || v == "0" {
+			t.Fatalf("%s = %q", k, v)
+		}
 	}
 }
