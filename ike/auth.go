@@ -110,4 +110,3 @@ func (sa *ikeSA) handleAuth(req []Payload) ([]Payload, func()) {
 func endpoint(ap netip.AddrPort, id identity.Identity) string {
 	return ap.Addr().Unmap().String() + "[" + id.String() + "]"
 }
-

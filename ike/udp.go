@@ -58,6 +58,9 @@ func (s *Server) Serve(ctx context.Context, addrs ...netip.AddrPort) error {
 func (s *Server) serveConn(c *net.UDPConn, local netip.AddrPort) error {
 	buf := make([]byte, MaxMessage)
 	natt := local.Port() == NATTPort
+	if a, ok := c.LocalAddr().(*net.UDPAddr); ok && local.Port() == 0 {
+		local = netip.AddrPortFrom(local.Addr(), uint16(a.Port)) // port chosen by the system
+	}
 	for {
 		n, from, err := c.ReadFromUDPAddrPort(buf)
 		if err != nil {
