@@ -28,6 +28,11 @@ const (
 	NUseTransportMode           NotifyType = 16391
 	NESPTFCPaddingNotSupported  NotifyType = 16394
 	NMobikeSupported            NotifyType = 16396
+	NAdditionalIP4Address       NotifyType = 16397
+	NAdditionalIP6Address       NotifyType = 16398
+	NRedirectSupported          NotifyType = 16406
+	NEAPOnlyAuthentication      NotifyType = 16417
+	NMessageIDSyncSupported     NotifyType = 16420
 	NFragmentationSupported     NotifyType = 16430
 	NSignatureHashAlgorithms    NotifyType = 16431
 )
@@ -53,7 +58,12 @@ var notifyNames = map[NotifyType]string{
 	NUseTransportMode:           "USE_TRANSPORT_MODE",
 	NESPTFCPaddingNotSupported:  "ESP_TFC_PADDING_NOT_SUPPORTED",
 	NMobikeSupported:            "MOBIKE_SUPPORTED",
-	NFragmentationSupported:     "FRAGMENTATION_SUPPORTED",
+	NAdditionalIP4Address:       "ADDITIONAL_IP4_ADDRESS",
+	NAdditionalIP6Address:       "ADDITIONAL_IP6_ADDRESS",
+	NRedirectSupported:          "REDIRECT_SUPPORTED",
+	NEAPOnlyAuthentication:      "EAP_ONLY_AUTHENTICATION",
+	NMessageIDSyncSupported:     "IKEV2_MESSAGE_ID_SYNC_SUPPORTED",
+	NFragmentationSupported:     "IKEV2_FRAGMENTATION_SUPPORTED",
 	NSignatureHashAlgorithms:    "SIGNATURE_HASH_ALGORITHMS",
 }
 
