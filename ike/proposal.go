@@ -9,6 +9,10 @@ import (
 // ErrProposal reports a proposal string this package cannot parse or use.
 var ErrProposal = errors.New("ike: invalid proposal")
 
+// ErrUnsupportedAuth reports a connection whose authentication rounds this
+// package cannot serve (anything but one PSK round on each side).
+var ErrUnsupportedAuth = errors.New("ike: unsupported authentication")
+
 type keyword struct {
 	t      TransformType
 	id     uint16
