@@ -16,14 +16,14 @@ func TestAdapters(t *testing.T) {
 	cs := conn.NewStore()
 	lts := []conn.TS{mustTS("10.1.0.0/16"), mustTS("fec1::/64")}
 	cs.Load(&conn.Config{Name: "rw-extra", Version: 2, LocalAddrs: []string{"192.0.2.1"},
-		Pools: []string{"rw_pool_v4"},
-		Local: []conn.Auth{{Class: conn.AuthPSK, ID: "moon-extra.example.org"}},
-		Remote: []conn.Auth{{Class: conn.AuthPSK, ID: "nobody@example.org"}},
+		Pools:    []string{"rw_pool_v4"},
+		Local:    []conn.Auth{{Class: conn.AuthPSK, ID: "moon-extra.example.org"}},
+		Remote:   []conn.Auth{{Class: conn.AuthPSK, ID: "nobody@example.org"}},
 		Children: []conn.Child{{Name: "extra", LocalTS: []conn.TS{mustTS("10.2.0.0/16")}}}})
 	cs.Load(&conn.Config{Name: "rw", Version: 2, LocalAddrs: []string{"192.0.2.1"},
-		Pools: []string{"rw_pool_v4", "rw_pool_v6"},
-		Local: []conn.Auth{{Class: conn.AuthPSK, ID: "moon.example.org"}},
-		Remote: []conn.Auth{{Class: conn.AuthPSK}},
+		Pools:    []string{"rw_pool_v4", "rw_pool_v6"},
+		Local:    []conn.Auth{{Class: conn.AuthPSK, ID: "moon.example.org"}},
+		Remote:   []conn.Auth{{Class: conn.AuthPSK}},
 		Children: []conn.Child{{Name: "net", LocalTS: lts}}})
 	cs.Load(&conn.Config{Name: "elsewhere", LocalAddrs: []string{"198.51.100.1"},
 		Local: []conn.Auth{{Class: conn.AuthPSK}}, Remote: []conn.Auth{{Class: conn.AuthPSK}}})

@@ -104,7 +104,41 @@ func (sa *ikeSA) handleAuth(req []Payload) ([]Payload, func()) {
 	if _, hasSA := find[*SA](req); hasSA {
 		resp = append(resp, sa.negotiateChild(req)...)
 	}
-	return resp, func() {}
+	return resp, sa.initialContact(req)
+}
+
+// initialContact returns the follow-up for an INITIAL_CONTACT notify: the
+// peer has lost its state, so older IKE_SAs between the same identities
+// are stale and go.
+//
+// TODO: the connection's `unique` policy (replace, keep, never) is not
+// applied; only INITIAL_CONTACT removes duplicates.
+func (sa *ikeSA) initialContact(req []Payload) func() {
+	if _, ok := findNotify(req, NInitialContact); !ok {
+		return func() {}
+	}
+	name, lid, rid := sa.peer.Name, sa.localID, sa.remoteID
+	return func() {
+		s := sa.srv
+		s.mu.Lock()
+		var others []*ikeSA
+		for _, o := range s.sas {
+			if o != sa {
+				others = append(others, o)
+			}
+		}
+		s.mu.Unlock()
+		for _, o := range others {
+			o.mu.Lock()
+			if o.state == stateEstablished && o.peer.Name == name && o.localID == lid &&
+				o.remoteID == rid {
+				s.log.Info("destroying duplicate IKE_SA for peer '"+rid.String()+
+					"', received INITIAL_CONTACT", "ike_sa", o.name())
+				o.destroyLocked()
+			}
+			o.mu.Unlock()
+		}
+	}
 }
 
 func endpoint(ap netip.AddrPort, id identity.Identity) string {

@@ -130,7 +130,8 @@ func (c *cipherSuite) ivLen() int {
 
 // seal builds the whole message: header h, then an SK payload holding
 // plain, the encoded inner payloads starting with type first.
-func (c *cipherSuite) seal(h Header, first PayloadType, plain []byte, rnd io.Reader) ([]byte, error) {
+func (c *cipherSuite) seal(h Header, first PayloadType, plain []byte,
+	rnd io.Reader) ([]byte, error) {
 	pad := 0
 	if c.aead == nil {
 		pad = (aes.BlockSize - (len(plain)+1)%aes.BlockSize) % aes.BlockSize

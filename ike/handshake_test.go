@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/netip"
 	"testing"
+	"time"
 )
 
 var clientAddr = netip.MustParseAddrPort("192.0.2.2:500")
@@ -237,4 +238,44 @@ func TestInformational(t *testing.T) {
 	}
 }
 
-func u32bytes(v uint32) []byte { return []byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)} }
+func u32bytes(v uint32) []byte {
+	return []byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}
+}
+
+func TestInitialContact(t *testing.T) {
+	e := newTestEnv(Options{}, gatewayPeer())
+	first, _ := handshake(t, e, "aes128-sha256-x25519", GroupCurve25519)
+	second, _ := handshake(t, e, "aes128-sha256-x25519", GroupCurve25519)
+	infos := e.srv.SAs()
+	if len(infos) != 1 || infos[0].SPIi != second.spii {
+		t.Fatalf("SAs() = %+v, want only the second IKE_SA", infos)
+	}
+	if len(e.dp.removed) != 1 || sprint(e.pool.released) != "[10.3.0.1 fec3::1]" {
+		t.Fatalf("old IKE_SA left children %d, released %v", len(e.dp.removed),
+			e.pool.released)
+	}
+	// The same identity gets its addresses back on the new SA.
+	if sprint(infos[0].RemoteVIPs) != "[10.3.0.1 fec3::1]" {
+		t.Errorf("new SA has %v", infos[0].RemoteVIPs)
+	}
+	if r := e.srv.Handle(first.request(Informational, nil), e.local, clientAddr); r != nil {
+		t.Error("replaced IKE_SA still answers")
+	}
+}
+
+func TestHalfOpenTimeout(t *testing.T) {
+	now := time.Unix(1000, 0)
+	e := newTestEnv(Options{Now: func() time.Time { return now }}, gatewayPeer())
+	i := newInitiator(t, e.sender(clientAddr), "aes128-sha256-x25519", GroupCurve25519)
+	i.doInit()
+	if n := e.srv.countHalfOpen(); n != 1 {
+		t.Fatalf("%d half-open SAs, want 1", n)
+	}
+	now = now.Add(31 * time.Second)
+	if n := e.srv.countHalfOpen(); n != 0 {
+		t.Fatalf("%d half-open SAs after the timeout", n)
+	}
+	if r := e.srv.Handle(i.request(IKEAuth, i.authPayloads(true)), e.local, clientAddr); r != nil {
+		t.Fatal("expired half-open SA answered IKE_AUTH")
+	}
+}

@@ -103,7 +103,7 @@ func (s *Server) handleInit(msg []byte, h Header, local, remote netip.AddrPort) 
 	}
 	if err != nil {
 		s.log.Error("deriving IKE keys failed", "err", err)
-		sa.destroy()
+		sa.destroyLocked()
 		return nil
 	}
 	sa.detectNAT(m.Payloads)

@@ -124,9 +124,15 @@ func (p *KE) appendBody(b []byte) []byte {
 	b = binary.BigEndian.AppendUint16(b, p.Group)
 	return append(append(b, 0, 0), p.Data...)
 }
-func (p *Nonce) appendBody(b []byte) []byte     { return append(b, p.Data...) }
-func (p *ID) appendBody(b []byte) []byte        { return append(append(b, p.IDType, 0, 0, 0), p.Data...) }
-func (p *Auth) appendBody(b []byte) []byte      { return append(append(b, p.Method, 0, 0, 0), p.Data...) }
+func (p *Nonce) appendBody(b []byte) []byte { return append(b, p.Data...) }
+func (p *ID) appendBody(b []byte) []byte {
+	return append(append(b, p.IDType, 0, 0, 0), p.Data...)
+}
+
+func (p *Auth) appendBody(b []byte) []byte {
+	return append(append(b, p.Method, 0, 0, 0), p.Data...)
+}
+
 func (p *Vendor) appendBody(b []byte) []byte    { return append(b, p.Data...) }
 func (p *Encrypted) appendBody(b []byte) []byte { return append(b, p.Data...) }
 func (p *Unknown) appendBody(b []byte) []byte   { return append(b, p.Data...) }

@@ -97,43 +97,52 @@ func (sa *ikeSA) name() string {
 	return n + "[" + itoa(sa.unique) + "]"
 }
 
-// handle processes a request on an existing IKE_SA.
+// handle processes a request on an existing IKE_SA. Follow-up work that
+// touches other SAs (or removes this one) runs after sa.mu is released.
 func (sa *ikeSA) handle(msg []byte, h Header, local, remote netip.AddrPort) []byte {
+	out, after := sa.process(msg, h, local, remote)
+	if after != nil {
+		after()
+	}
+	return out
+}
+
+func (sa *ikeSA) process(msg []byte, h Header, local, remote netip.AddrPort) ([]byte, func()) {
 	sa.mu.Lock()
 	defer sa.mu.Unlock()
 	log := sa.srv.log
 	if sa.state == stateDeleted {
-		return nil
+		return nil, nil
 	}
 	if h.MsgID+1 == sa.nextID && sa.lastResp != nil {
 		log.Info("received retransmit of request, retransmitting response",
 			"ike_sa", sa.name(), "id", h.MsgID)
-		return sa.lastResp
+		return sa.lastResp, nil
 	}
 	if h.MsgID != sa.nextID {
 		log.Debug("dropping request with unexpected message ID", "ike_sa", sa.name(),
 			"id", h.MsgID, "want", sa.nextID)
-		return nil
+		return nil, nil
 	}
 	m, err := Decode(msg)
 	if err != nil {
 		log.Info("received invalid message", "ike_sa", sa.name(), "err", err)
-		return nil
+		return nil, nil
 	}
 	sk, ok := find[*Encrypted](m.Payloads)
 	if !ok || sa.in == nil {
 		log.Info("dropping unprotected request", "ike_sa", sa.name())
-		return nil
+		return nil, nil
 	}
 	pt, err := sa.in.open(msg, sk)
 	if err != nil {
 		log.Info("integrity check of encrypted payload failed", "ike_sa", sa.name())
-		return nil
+		return nil, nil
 	}
 	inner, err := decodeChain(sk.Inner, pt)
 	if err != nil {
 		log.Info("parsing encrypted payloads failed", "ike_sa", sa.name(), "err", err)
-		return sa.reply(h, []Payload{&Notify{NType: NInvalidSyntax}})
+		return sa.reply(h, []Payload{&Notify{NType: NInvalidSyntax}}), nil
 	}
 	sa.local, sa.remote = local, remote
 	log.Debug("parsed request", "ike_sa", sa.name(), "exchange", h.Exchange.String(),
@@ -154,11 +163,9 @@ func (sa *ikeSA) handle(msg []byte, h Header, local, remote netip.AddrPort) []by
 	default:
 		log.Info("unexpected exchange, ignoring", "ike_sa", sa.name(),
 			"exchange", h.Exchange.String())
-		return nil
+		return nil, nil
 	}
-	out := sa.reply(h, resp)
-	after()
-	return out
+	return sa.reply(h, resp), after
 }
 
 // reply encrypts the response to request h, caches it and advances the
@@ -179,9 +186,15 @@ func (sa *ikeSA) reply(h Header, ps []Payload) []byte {
 	return b
 }
 
-// destroy releases the IKE_SA's leases and children and forgets it. The
-// caller holds sa.mu.
+// destroy releases the IKE_SA's leases and children and forgets it.
 func (sa *ikeSA) destroy() {
+	sa.mu.Lock()
+	defer sa.mu.Unlock()
+	sa.destroyLocked()
+}
+
+// destroyLocked is destroy for callers holding sa.mu.
+func (sa *ikeSA) destroyLocked() {
 	if sa.state == stateDeleted {
 		return
 	}

@@ -37,9 +37,12 @@ func TestServeUDP(t *testing.T) {
 		for try := 0; try < 20; try++ { // the server may still be binding
 			c.Write(b)
 			c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
-			if n, err := c.Read(buf); err == nil {
+			n, err := c.Read(buf)
+			if err == nil {
 				return buf[:n]
 			}
+			time.Sleep(20 * time.Millisecond) // refused: not bound yet
+
 		}
 		return nil
 	}
