@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,5 +73,11 @@ func TestRunCatchesWrongState(t *testing.T) {
 	}
 	if rep.OK() || rep.Errors == 0 || len(rep.FirstErrors) == 0 {
 		t.Fatalf("a daemon ignoring unload-pool passed: %+v", rep)
+	}
+}
+
+func TestSpawnReportsEarlyExit(t *testing.T) {
+	if _, err := Spawn("/bin/false"); err == nil || !strings.Contains(err.Error(), "exited") {
+		t.Fatalf("Spawn of a program that exits: %v", err)
 	}
 }

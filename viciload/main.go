@@ -3,6 +3,10 @@
 // daemon's state against what the clients did:
 //
 //	viciload --socket /var/run/charon.vici --clients 1000 --duration 60s
+//	viciload --spawn bin/charond --clients 200 --duration 15s
+//
+// With --spawn it starts that charond on a socket of its own, drives it and
+// stops it with SIGTERM, which must end it cleanly.
 //
 // It exits 1 when any well-formed request got a wrong or missing reply or
 // the daemon lost or kept something it should not have.
@@ -30,6 +34,7 @@ func main() {
 	flag.IntVar(&cfg.Garbage, "garbage", 5, "percent of operations that send a garbage frame")
 	flag.BoolVar(&cfg.Keep, "keep", false, "leave the pools and connections loaded")
 	flag.Uint64Var(&cfg.Seed, "seed", 0, "random seed (0: from the clock)")
+	spawn := flag.String("spawn", "", "charond binary to start for the run (instead of --socket)")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		flag.Usage()
@@ -47,7 +52,22 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	var d *loadgen.Daemon
+	if *spawn != "" {
+		var err error
+		if d, err = loadgen.Spawn(*spawn); err != nil {
+			fmt.Fprintln(os.Stderr, "viciload:", err)
+			os.Exit(1)
+		}
+		cfg.Socket = d.Socket
+	}
 	rep, err := loadgen.Run(ctx, cfg)
+	if d != nil {
+		if serr := d.Stop(); serr != nil {
+			fmt.Fprintln(os.Stderr, "viciload:", serr)
+			os.Exit(1)
+		}
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "viciload:", err)
 		os.Exit(1)
