@@ -52,6 +52,7 @@ func startLogged(t *testing.T, lim Limits) (*Server, string, *logBuffer) {
 	s := NewServer(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{
 		Level: slog.LevelDebug})), lim)
 	s.Handle("echo", func(_ context.Context, r *Request) *Message { return r.Message })
+	s.Handle("panic", func(context.Context, *Request) *Message { panic("hard test panic") })
 	s.Handle("fill", func(_ context.Context, r *Request) *Message {
 		return NewMessage().Set("x", strings.Repeat("x", 30000))
 	})
@@ -283,5 +284,26 @@ func BenchmarkReadFrameAnnouncedOnly(b *testing.B) {
 	b.ReportAllocs()
 	for range b.N {
 		ReadFrame(io.MultiReader(bytes.NewReader(hdr), bytes.NewReader([]byte{1})), MaxFrameSize)
+	}
+}
+
+// A panicking handler answers its client with an error and is logged; that
+// client and the others carry on.
+func TestHandlerPanicAnsweredAndLogged(t *testing.T) {
+	_, path, logs := startLogged(t, Limits{})
+	other := dialRaw(t, path)
+	c := dialRaw(t, path)
+	c.send(Packet{Type: CmdRequest, Name: "panic"})
+	p := c.recv()
+	if v, _ := p.Message.Get("success"); p.Type != CmdResponse || v != "no" {
+		t.Fatalf("reply to a panicking command: %v %v", p.Type, p.Message)
+	}
+	logs.waitFor(t, "vici command handler panicked")
+	logs.waitFor(t, "hard test panic")
+	for _, rc := range []*rawConn{c, other} {
+		rc.send(Packet{Type: CmdRequest, Name: "echo"})
+		if p := rc.recv(); p.Type != CmdResponse {
+			t.Fatalf("after the panic: %v", p.Type)
+		}
 	}
 }
