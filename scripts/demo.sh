@@ -16,7 +16,7 @@ if [ -f run/charond.pid ] && kill -0 "$(cat run/charond.pid)" 2>/dev/null; then
 	kill "$(cat run/charond.pid)"
 	while kill -0 "$(cat run/charond.pid)" 2>/dev/null; do sleep 0.1; done
 fi
-bin/charond --config examples/strongswan.conf --uri "$uri" 2>run/charond.log &
+bin/charond --config examples/strongswan.conf --uri "$uri" >run/charond.log 2>&1 </dev/null &
 echo $! >run/charond.pid
 for _ in $(seq 50); do
 	[ -S run/charon.vici ] && break
@@ -26,8 +26,8 @@ done
 echo "charond is running (pid $(cat run/charond.pid)), socket $uri, log run/charond.log"
 
 run() { echo "\$ swanctl $*"; bin/swanctl "$@" --uri "$uri"; }
-# The example has no certificates or keys: swanctl notes each missing
-# credential folder, as strongSwan's does.
+echo "(the example has no certificates or keys: swanctl notes each missing"
+echo " credential folder on stderr, as strongSwan's swanctl does)"
 run --load-all --file examples/swanctl.conf
 run --list-pools --leases
 run --list-conns
