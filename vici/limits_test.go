@@ -187,6 +187,18 @@ func TestLimitQueueBytes(t *testing.T) {
 	}
 	go stuck.Write(append(reg, reqs...))
 	logs.waitFor(t, "vici client not reading: reply waits for queue space")
+	// What the server holds for the client stays within the bound: the
+	// queue plus the one reply that waits for space.
+	for range 20 {
+		s.mu.Lock()
+		for c := range s.clients {
+			if q := c.queue.size(); q > 64<<10+32<<10 {
+				t.Errorf("queue of %d bytes with a 64 KiB limit", q)
+			}
+		}
+		s.mu.Unlock()
+		time.Sleep(10 * time.Millisecond)
+	}
 	for range 50 {
 		s.Broadcast("log", NewMessage().Set("msg", strings.Repeat("m", 1000)))
 	}

@@ -128,6 +128,11 @@ func (s *Server) isClosed() bool {
 	return s.closed
 }
 
+// startClient admits a connection if there is a place for it.
+//
+// TODO: an idle client keeps its place for as long as it likes (monitors
+// waiting for events must), so one local user in the socket's group can
+// take every place; a per-peer-UID share of MaxClients would stop that.
 func (s *Server) startClient(conn net.Conn) {
 	id := s.nextID.Add(1)
 	limit := s.Limits().MaxClients
