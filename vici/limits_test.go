@@ -319,3 +319,23 @@ func TestHandlerPanicAnsweredAndLogged(t *testing.T) {
 		}
 	}
 }
+
+// Close does not wait a full write timeout for a client that never reads.
+func TestCloseDropsStuckClient(t *testing.T) {
+	s, path, logs := startLogged(t, Limits{QueueBytes: 32 << 10, WriteTimeout: time.Hour})
+	stuck := dialRaw(t, path)
+	var reqs []byte
+	for range 100 {
+		reqs, _ = (&Packet{Type: CmdRequest, Name: "fill", Message: NewMessage()}).AppendFrame(reqs)
+	}
+	go stuck.Write(reqs)
+	logs.waitFor(t, "reply waits for queue space")
+	closed := make(chan struct{})
+	go func() { s.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(time.Minute):
+		t.Fatal("Close waited on a client that does not read")
+	}
+	logs.waitFor(t, "vici clients not reading at shutdown, dropped")
+}

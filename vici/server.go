@@ -238,9 +238,30 @@ func (s *Server) Close() error {
 	for _, c := range clients {
 		c.shutdown()
 	}
-	s.wg.Wait()
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	drain := min(s.Limits().WriteTimeout, closeDrain)
+	select {
+	case <-done:
+	case <-time.After(drain):
+		// Whoever has not taken their replies by now is not reading.
+		n := 0
+		for _, c := range clients {
+			if c.queue.size() > 0 {
+				n++
+			}
+			c.queue.abort()
+			c.conn.Close()
+		}
+		s.log.Warn("vici clients not reading at shutdown, dropped", "clients", n,
+			"waited", drain)
+		<-done
+	}
 	return nil
 }
+
+// closeDrain bounds how long Close waits for clients to take their replies.
+const closeDrain = 5 * time.Second
 
 // runHandler calls h, turning a panic into a failure reply so that one bad
 // command never takes the daemon down.
