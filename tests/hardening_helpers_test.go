@@ -14,19 +14,19 @@ import (
 	"time"
 )
 
-// lockedBuffer is a log sink safe to read while charond writes to it.
-type lockedBuffer struct {
+// hardLogBuffer is a log sink safe to read while charond writes to it.
+type hardLogBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *lockedBuffer) Write(p []byte) (int, error) {
+func (b *hardLogBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *lockedBuffer) String() string {
+func (b *hardLogBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
@@ -40,7 +40,7 @@ type hardDaemon struct {
 	Conf string
 	Path string // unix socket path, if any
 	URI  string
-	log  *lockedBuffer
+	log  *hardLogBuffer
 	done chan error
 }
 
@@ -49,7 +49,7 @@ type hardDaemon struct {
 func startHard(t *testing.T, conf, uri string, wait bool) *hardDaemon {
 	t.Helper()
 	dir := t.TempDir()
-	d := &hardDaemon{t: t, Conf: filepath.Join(dir, "strongswan.conf"), log: &lockedBuffer{},
+	d := &hardDaemon{t: t, Conf: filepath.Join(dir, "strongswan.conf"), log: &hardLogBuffer{},
 		done: make(chan error, 1), URI: uri}
 	if uri == "" {
 		d.Path = filepath.Join(dir, "charon.vici")
@@ -123,9 +123,9 @@ func (d *hardDaemon) stop(within time.Duration) error {
 	}
 }
 
-// rawClosed sends a frame on a fresh connection and reports whether the
+// hardRawClosed sends a frame on a fresh connection and reports whether the
 // daemon closed the connection rather than answering.
-func rawClosed(t *testing.T, path string, frame []byte) bool {
+func hardRawClosed(t *testing.T, path string, frame []byte) bool {
 	t.Helper()
 	c, err := net.Dial("unix", path)
 	if err != nil {

@@ -19,7 +19,8 @@ import (
 	"github.com/charond/charond/loadgen"
 )
 
-func deepFrame(depth int) []byte {
+// hardDeepFrame is a version request nested depth sections deep.
+func hardDeepFrame(depth int) []byte {
 	payload := []byte{0, 7, 'v', 'e', 'r', 's', 'i', 'o', 'n'}
 	for range depth {
 		payload = append(payload, 1, 1, 's')
@@ -118,7 +119,7 @@ func TestHardReloadKeepsClients(t *testing.T) {
 	if err := s.Subscribe("log"); err != nil {
 		t.Fatal(err)
 	}
-	if rawClosed(t, d.Path, deepFrame(20)) {
+	if hardRawClosed(t, d.Path, hardDeepFrame(20)) {
 		t.Fatal("depth 20 refused under the default limit of 64")
 	}
 	if err := os.WriteFile(d.Conf, []byte("charond { vici { max_depth = 8 } }\n"), 0o644); err != nil {
@@ -129,7 +130,7 @@ func TestHardReloadKeepsClients(t *testing.T) {
 	if _, err := s.Call(callCtx(t), "version", nil); err != nil {
 		t.Fatalf("client dropped by SIGHUP: %v", err)
 	}
-	if !rawClosed(t, d.Path, deepFrame(20)) {
+	if !hardRawClosed(t, d.Path, hardDeepFrame(20)) {
 		t.Fatal("depth 20 still accepted after the limit became 8")
 	}
 	d.waitLog("vici request exceeds limit")
@@ -139,7 +140,7 @@ func TestHardReloadKeepsClients(t *testing.T) {
 	if _, err := s.Call(callCtx(t), "reload-settings", nil); err != nil {
 		t.Fatalf("reload-settings: %v", err)
 	}
-	if rawClosed(t, d.Path, deepFrame(20)) {
+	if hardRawClosed(t, d.Path, hardDeepFrame(20)) {
 		t.Fatal("depth 20 refused after reload-settings restored the default")
 	}
 	if _, err := s.Call(callCtx(t), "version", nil); err != nil {
@@ -169,7 +170,7 @@ func TestHardLimitsFromSettings(t *testing.T) {
 		defer c.Close()
 	}
 	d.waitLog("client=5")
-	if !rawClosed(t, d.Path, deepFrame(1)) {
+	if !hardRawClosed(t, d.Path, hardDeepFrame(1)) {
 		t.Fatal("a fifth client was served with max_clients = 4")
 	}
 	d.waitLog("too many clients")
