@@ -153,9 +153,6 @@ func poolsReply(pools []pool.Info, leases bool) *vici.Message {
 	return reply
 }
 
-// TODO: each lease section still grows its entries three times and the
-// leases section grows by appends; a capacity hint in vici.Message would
-// halve the garbage and bring 100,000 leases under 100 ms on one core.
 func leaseSections(ls *vici.Message, leases []pool.Lease) {
 	// One buffer holds every index and address text, ends[] where each
 	// text stops; the strings handed to the message are slices of it.
@@ -169,11 +166,15 @@ func leaseSections(ls *vici.Message, leases []pool.Lease) {
 	}
 	text := string(buf)
 	secs := make([]vici.Message, len(leases))
+	// Each lease holds three entries: take them from one array too.
+	entries := make([]vici.Entry, 3*len(leases))
+	ls.Grow(len(leases))
 	pos := int32(0)
 	for i, l := range leases {
 		name, addr := text[pos:ends[2*i]], text[ends[2*i]:ends[2*i+1]]
 		pos = ends[2*i+1]
 		e := &secs[i]
+		e.SetBuffer(entries[3*i : 3*i : 3*i+3])
 		kv(e, "address", addr)
 		kv(e, "identity", l.Identity.String())
 		status := "offline"

@@ -36,6 +36,17 @@ type Message struct {
 // NewMessage returns an empty message.
 func NewMessage() *Message { return &Message{} }
 
+// Grow makes room for n more entries, for builders of large replies.
+func (m *Message) Grow(n int) {
+	if free := cap(m.entries) - len(m.entries); n > free {
+		m.entries = append(make([]Entry, 0, len(m.entries)+n), m.entries...)
+	}
+}
+
+// SetBuffer makes an empty m keep its entries in buf's storage, so that
+// builders of many small sections allocate them all at once.
+func (m *Message) SetBuffer(buf []Entry) { m.entries = buf[:0] }
+
 // Len returns the number of entries at the top level of m.
 func (m *Message) Len() int {
 	if m == nil {
