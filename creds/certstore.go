@@ -26,16 +26,11 @@ func (st *Store) Certs() []*Cert {
 	return slices.Clone(st.certs)
 }
 
-// AddKey stores k, replacing a key with the same id.
+// AddKey stores k as the newest key, replacing one with the same id.
 func (st *Store) AddKey(k *Key) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	for i, old := range st.keys {
-		if old.ID == k.ID {
-			st.keys[i] = k
-			return
-		}
-	}
+	st.keys = slices.DeleteFunc(st.keys, func(o *Key) bool { return o.ID == k.ID })
 	st.keys = append(st.keys, k)
 }
 
@@ -50,12 +45,13 @@ func (st *Store) RemoveKey(id string) bool {
 	return len(st.keys) != n
 }
 
-// KeyIDs returns the ids of the stored keys in load order.
+// KeyIDs returns the ids of the stored keys, newest first as charon lists
+// them.
 func (st *Store) KeyIDs() []string {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	ids := []string{}
-	for _, k := range st.keys {
+	for _, k := range slices.Backward(st.keys) {
 		ids = append(ids, k.ID)
 	}
 	return ids

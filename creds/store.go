@@ -57,7 +57,8 @@ type Store struct {
 // NewStore returns an empty store.
 func NewStore() *Store { return &Store{} }
 
-// Add stores s; a secret with the same non-empty ID is replaced in place.
+// Add stores s; a secret with the same non-empty ID is replaced, and s
+// counts as the newest.
 // Without owners the secret belongs to Any.
 func (st *Store) Add(s Shared) {
 	if len(s.Owners) == 0 {
@@ -68,12 +69,7 @@ func (st *Store) Add(s Shared) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if s.ID != "" {
-		for i, old := range st.shared {
-			if old.ID == s.ID {
-				st.shared[i] = &s
-				return
-			}
-		}
+		st.shared = slices.DeleteFunc(st.shared, func(o *Shared) bool { return o.ID == s.ID })
 	}
 	st.shared = append(st.shared, &s)
 }
@@ -88,12 +84,13 @@ func (st *Store) Remove(id string) bool {
 	return len(st.shared) != n
 }
 
-// IDs returns the unique ids of the secrets loaded with one, in load order.
+// IDs returns the unique ids of the secrets loaded with one, newest first
+// as charon lists them.
 func (st *Store) IDs() []string {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	ids := []string{}
-	for _, s := range st.shared {
+	for _, s := range slices.Backward(st.shared) {
 		if s.ID != "" {
 			ids = append(ids, s.ID)
 		}
