@@ -102,7 +102,7 @@ func (sa *ikeSA) handleAuth(req []Payload) ([]Payload, func()) {
 		return resp, func() {}
 	}
 	if _, hasSA := find[*SA](req); hasSA {
-		resp = append(resp, sa.negotiateChild(req)...)
+		resp = append(resp, sa.negotiateChild(req, sa.ni, sa.nr)...)
 	}
 	return resp, sa.initialContact(req)
 }

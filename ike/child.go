@@ -90,9 +90,10 @@ func narrow(conf []conn.TS, hosts []netip.Addr, proposed []Selector) []Selector 
 	return out
 }
 
-// negotiateChild sets up the CHILD_SA requested in IKE_AUTH and returns the
-// payloads that answer it: SA, TSi, TSr, or an error notify.
-func (sa *ikeSA) negotiateChild(req []Payload) []Payload {
+// negotiateChild sets up the CHILD_SA requested in IKE_AUTH or
+// CREATE_CHILD_SA with the exchange's nonces and returns the payloads that
+// answer it: SA, [KE,] TSi, TSr, or an error notify.
+func (sa *ikeSA) negotiateChild(req []Payload, ni, nr []byte) []Payload {
 	log := sa.srv.log
 	sap, _ := find[*SA](req)
 	var tsi, tsr *TS
@@ -112,12 +113,12 @@ func (sa *ikeSA) negotiateChild(req []Payload) []Payload {
 	}
 	localHosts := []netip.Addr{sa.local.Addr().Unmap()}
 	var cfg *Child
-	var ni, nr []Selector
+	var tsI, tsR []Selector
 	for i := range sa.peer.Children {
 		c := &sa.peer.Children[i]
-		ni = narrow(c.RemoteTS, remoteHosts, tsi.Selectors)
-		nr = narrow(c.LocalTS, localHosts, tsr.Selectors)
-		if len(ni) > 0 && len(nr) > 0 {
+		tsI = narrow(c.RemoteTS, remoteHosts, tsi.Selectors)
+		tsR = narrow(c.LocalTS, localHosts, tsr.Selectors)
+		if len(tsI) > 0 && len(tsR) > 0 {
 			cfg = c
 			break
 		}
@@ -128,15 +129,39 @@ func (sa *ikeSA) negotiateChild(req []Payload) []Payload {
 		return []Payload{&Notify{NType: NTSUnacceptable}}
 	}
 	log.Info("selected child config '"+cfg.Name+"'", "ike_sa", sa.name())
-	sel, ok := Select(cfg.Proposals, sap.Proposals, true)
+	ke, pfs := find[*KE](req)
+	var sel Proposal
+	var ok bool
+	if pfs {
+		sel, ok = SelectKE(cfg.Proposals, sap.Proposals, ke.Group)
+	} else {
+		sel, ok = Select(cfg.Proposals, sap.Proposals, true)
+	}
 	var st *suite
 	if ok && len(sel.SPI) == 4 && sel.Protocol == ProtoESP {
 		st, _ = suiteOf(sel)
 	}
-	if st == nil {
+	if st == nil || (pfs && st.dh == 0) {
 		log.Info("no acceptable proposal found, sending NO_PROPOSAL_CHOSEN",
 			"ike_sa", sa.name())
 		return []Payload{&Notify{NType: NNoProposalChosen}}
+	}
+	var shared []byte
+	var kePayload *KE
+	if pfs {
+		if st.dh != ke.Group {
+			return []Payload{&Notify{NType: NInvalidKEPayload,
+				Data: binary.BigEndian.AppendUint16(nil, st.dh)}}
+		}
+		kex, err := newKeyExchange(st.dh, sa.srv.opt.Rand)
+		if err == nil {
+			shared, err = kex.Shared(ke.Data)
+		}
+		if err != nil {
+			log.Info("applying DH public value failed", "ike_sa", sa.name(), "err", err)
+			return []Payload{&Notify{NType: NNoProposalChosen}}
+		}
+		kePayload = &KE{Group: st.dh, Data: kex.Public()}
 	}
 	_, transport := findNotify(req, NUseTransportMode)
 	transport = transport && cfg.Transport
@@ -144,12 +169,12 @@ func (sa *ikeSA) negotiateChild(req []Payload) []Payload {
 	for spiIn < 0x100 {
 		spiIn = binary.BigEndian.Uint32(sa.srv.random(4))
 	}
-	k := deriveChild(sa.suite, sa.keys.d, st, sa.ni, sa.nr)
+	k := deriveChild(sa.suite, sa.keys.d, st, shared, ni, nr)
 	child := &ChildSA{Name: cfg.Name, IKEName: sa.name(), Local: sa.local, Remote: sa.remote,
 		Encap: sa.natLocal || sa.natRemote, SPIIn: spiIn,
 		SPIOut: binary.BigEndian.Uint32(sel.SPI), Encr: st.encr, Integ: st.integ,
 		ESN: st.esn, Transport: transport, EncrIn: k.ei, IntegIn: k.ai,
-		EncrOut: k.er, IntegOut: k.ar, LocalTS: nr, RemoteTS: ni}
+		EncrOut: k.er, IntegOut: k.ar, LocalTS: tsR, RemoteTS: tsI}
 	for _, t := range sel.Transforms {
 		if t.Type == TransEncr {
 			child.EncrBits = t.KeyLen
@@ -162,11 +187,14 @@ func (sa *ikeSA) negotiateChild(req []Payload) []Payload {
 	}
 	sa.children = append(sa.children, child)
 	log.Info("CHILD_SA "+cfg.Name+"{"+itoa(sa.unique)+"} established with SPIs "+
-		spiText(spiIn)+"_i "+spiText(child.SPIOut)+"_o and TS "+tsText(nr)+" === "+
-		tsText(ni), "ike_sa", sa.name())
+		spiText(spiIn)+"_i "+spiText(child.SPIOut)+"_o and TS "+tsText(tsR)+" === "+
+		tsText(tsI), "ike_sa", sa.name())
 	sel.SPI = binary.BigEndian.AppendUint32(nil, spiIn)
-	resp := []Payload{&SA{Proposals: []Proposal{sel}}, &TS{Selectors: ni},
-		&TS{Responder: true, Selectors: nr}}
+	resp := []Payload{&SA{Proposals: []Proposal{sel}}}
+	if kePayload != nil {
+		resp = append(resp, kePayload)
+	}
+	resp = append(resp, &TS{Selectors: tsI}, &TS{Responder: true, Selectors: tsR})
 	if transport {
 		resp = append(resp, &Notify{NType: NUseTransportMode})
 	}

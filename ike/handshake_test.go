@@ -96,7 +96,7 @@ func checkAuthResponse(t *testing.T, e *testEnv, i *initiator, resp []Payload) {
 		t.Fatal(err)
 	}
 	// The initiator derives KEYMAT on its own; both sides must agree.
-	k := deriveChild(i.st, i.keys.d, esp, i.ni, i.nr)
+	k := deriveChild(i.st, i.keys.d, esp, nil, i.ni, i.nr)
 	if !bytes.Equal(c.EncrIn, k.ei) || !bytes.Equal(c.EncrOut, k.er) ||
 		!bytes.Equal(c.IntegIn, k.ai) || !bytes.Equal(c.IntegOut, k.ar) {
 		t.Error("CHILD_SA keys differ between initiator and responder")

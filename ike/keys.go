@@ -40,12 +40,13 @@ type childKeys struct {
 	ei, ai, er, ar []byte
 }
 
-// deriveChild computes KEYMAT = prf+(SK_d, Ni | Nr) for a CHILD_SA made in
-// IKE_AUTH (no key exchange of its own).
-func deriveChild(ike *suite, skd []byte, esp *suite, ni, nr []byte) childKeys {
+// deriveChild computes KEYMAT = prf+(SK_d, [g^ir (new) |] Ni | Nr); shared
+// is nil for a CHILD_SA without a key exchange of its own.
+func deriveChild(ike *suite, skd []byte, esp *suite, shared, ni, nr []byte) childKeys {
 	h, _ := prfHash(ike.prf)
 	il := esp.integKey()
-	km := prfPlus(h, skd, append(append([]byte{}, ni...), nr...), 2*esp.encKey+2*il)
+	seed := append(append(append([]byte{}, shared...), ni...), nr...)
+	km := prfPlus(h, skd, seed, 2*esp.encKey+2*il)
 	var k childKeys
 	k.ei, km = km[:esp.encKey], km[esp.encKey:]
 	k.ai, km = km[:il], km[il:]

@@ -30,6 +30,7 @@ const (
 	Informational ExchangeType = 37
 )
 
+// String returns the exchange name as RFC 7296 spells it.
 func (e ExchangeType) String() string {
 	switch e {
 	case IKESAInit:

@@ -21,6 +21,7 @@ const (
 	NFailedCPRequired           NotifyType = 37
 	NTSUnacceptable             NotifyType = 38
 	NTemporaryFailure           NotifyType = 43
+	NChildSANotFound            NotifyType = 44
 	NInitialContact             NotifyType = 16384
 	NNATDetectionSourceIP       NotifyType = 16388
 	NNATDetectionDestinationIP  NotifyType = 16389
@@ -51,6 +52,9 @@ var notifyNames = map[NotifyType]string{
 	NFailedCPRequired:           "FAILED_CP_REQUIRED",
 	NTSUnacceptable:             "TS_UNACCEPTABLE",
 	NTemporaryFailure:           "TEMPORARY_FAILURE",
+	NChildSANotFound:            "CHILD_SA_NOT_FOUND",
+	NNoAdditionalSAs:            "NO_ADDITIONAL_SAS",
+	NRekeySA:                    "REKEY_SA",
 	NInitialContact:             "INITIAL_CONTACT",
 	NNATDetectionSourceIP:       "NAT_DETECTION_SOURCE_IP",
 	NNATDetectionDestinationIP:  "NAT_DETECTION_DESTINATION_IP",
@@ -67,6 +71,7 @@ var notifyNames = map[NotifyType]string{
 	NSignatureHashAlgorithms:    "SIGNATURE_HASH_ALGORITHMS",
 }
 
+// String returns the notify name as RFC 7296 spells it.
 func (n NotifyType) String() string {
 	if s, ok := notifyNames[n]; ok {
 		return s

@@ -103,13 +103,28 @@ const (
 	ProtoESP uint8 = 3
 )
 
-func (*KE) Type() PayloadType        { return PayloadKE }
-func (*Nonce) Type() PayloadType     { return PayloadNonce }
-func (*Auth) Type() PayloadType      { return PayloadAUTH }
-func (*Notify) Type() PayloadType    { return PayloadNotify }
-func (*Delete) Type() PayloadType    { return PayloadDelete }
-func (*Vendor) Type() PayloadType    { return PayloadVendor }
+// Type returns PayloadKE.
+func (*KE) Type() PayloadType { return PayloadKE }
+
+// Type returns PayloadNonce.
+func (*Nonce) Type() PayloadType { return PayloadNonce }
+
+// Type returns PayloadAUTH.
+func (*Auth) Type() PayloadType { return PayloadAUTH }
+
+// Type returns PayloadNotify.
+func (*Notify) Type() PayloadType { return PayloadNotify }
+
+// Type returns PayloadDelete.
+func (*Delete) Type() PayloadType { return PayloadDelete }
+
+// Type returns PayloadVendor.
+func (*Vendor) Type() PayloadType { return PayloadVendor }
+
+// Type returns PayloadSK.
 func (*Encrypted) Type() PayloadType { return PayloadSK }
+
+// Type returns the payload type as received.
 func (u *Unknown) Type() PayloadType { return u.T }
 
 // Type is IDi or IDr.

@@ -148,18 +148,14 @@ func (sa *ikeSA) process(msg []byte, h Header, local, remote netip.AddrPort) ([]
 	log.Debug("parsed request", "ike_sa", sa.name(), "exchange", h.Exchange.String(),
 		"id", h.MsgID, "payloads", describe(inner))
 	var resp []Payload
-	after := func() {}
+	var after func()
 	switch {
 	case h.Exchange == IKEAuth && sa.state == stateConnecting:
 		resp, after = sa.handleAuth(inner)
 	case h.Exchange == Informational && sa.state == stateEstablished:
 		resp, after = sa.handleInformational(inner)
 	case h.Exchange == CreateChildSA && sa.state == stateEstablished:
-		// TODO: CREATE_CHILD_SA (rekeying, additional children) is not
-		// implemented; peers are told we cannot take more SAs.
-		log.Info("CREATE_CHILD_SA not supported, sending NO_ADDITIONAL_SAS",
-			"ike_sa", sa.name())
-		resp = []Payload{&Notify{NType: 35}}
+		resp, after = sa.handleCreateChild(inner)
 	default:
 		log.Info("unexpected exchange, ignoring", "ike_sa", sa.name(),
 			"exchange", h.Exchange.String())
