@@ -78,10 +78,15 @@ func run(c *cli.Context) error {
 		uri = v
 	}
 
-	if before, after, err := vici.RaiseFileLimit(); err != nil {
+	// Go's runtime already raises the soft limit at start; this makes sure
+	// of it and says what the limit is, since each client costs one.
+	if _, limit, err := vici.RaiseFileLimit(); err != nil {
 		log.Warn("cannot raise open file limit", "subsys", "dmn", "err", err)
-	} else if after != before {
-		log.Info("open file limit raised", "subsys", "dmn", "from", before, "to", after)
+	} else if limit < uint64(set.Limits.MaxClients)+64 {
+		log.Warn("open file limit below max_clients: clients will be refused",
+			"subsys", "dmn", "limit", limit, "max_clients", set.Limits.MaxClients)
+	} else {
+		log.Info("open file limit", "subsys", "dmn", "limit", limit)
 	}
 	if b := vici.Backlog(); b > 0 && b < set.Limits.MaxClients {
 		log.Warn("listen backlog below max_clients: a burst of connecting clients may be refused",

@@ -227,3 +227,26 @@ func TestHardTCPOnlyLoopback(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// charond runs with its soft limit on open files at the hard limit, as
+// every client costs one, and says so.
+func TestHardFileLimitRaised(t *testing.T) {
+	var rl syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
+		t.Fatal(err)
+	}
+	if rl.Max <= 256 {
+		t.Fatalf("hard file limit %d leaves nothing to raise; run with a higher one", rl.Max)
+	}
+	// The child inherits a lowered soft limit; ours is restored at once.
+	low := rl
+	low.Cur = 256
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &low); err != nil {
+		t.Fatal(err)
+	}
+	d := startHard(t, "", "", false)
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
+		t.Fatal(err)
+	}
+	d.waitLog(fmt.Sprintf("open file limit\" subsys=dmn limit=%d", rl.Max))
+}
