@@ -126,7 +126,8 @@ func ParseCert(t CertType, f Flag, data []byte) (*Cert, error) {
 			return nil, fmt.Errorf("%w: %s certificate", ErrParse, t)
 		}
 		isCA := x.BasicConstraintsValid && x.IsCA
-		if f == FlagCA && !isCA {
+		// ANY stands for every role, CA included, as in charon
+		if (f == FlagCA || f == FlagAny) && !isCA {
 			return nil, ErrNotCA
 		}
 		c.X509, c.KeyID = x, spkiKeyID(x.RawSubjectPublicKeyInfo)
@@ -136,7 +137,11 @@ func ParseCert(t CertType, f Flag, data []byte) (*Cert, error) {
 				c.Flags[FlagOCSP] = true
 			}
 		}
-		if f != FlagNone && f != FlagAny {
+		switch f {
+		case FlagNone:
+		case FlagAny:
+			c.Flags[FlagCA], c.Flags[FlagAA], c.Flags[FlagOCSP] = true, true, true
+		default:
 			c.Flags[f] = true
 		}
 	case CertCRL:

@@ -55,17 +55,15 @@ func parseAuthority(name string, m *vici.Message) (a *creds.Authority, errmsg st
 				if e.Name == "file" {
 					var err error
 					if !printable(e.Value) {
-						return nil, invalid(e.Name)
+						continue
 					}
 					if data, err = os.ReadFile(e.Value); err != nil {
-						return nil, invalid(e.Name)
+						continue // charon only logs it: the CA is then missing
 					}
 				}
-				c, err := creds.ParseCert(creds.CertX509, creds.FlagCA, data)
-				if err != nil {
-					return nil, invalid(e.Name)
+				if c, err := creds.ParseCert(creds.CertX509, creds.FlagCA, data); err == nil {
+					a.Cert = c
 				}
-				a.Cert = c
 			case "cert_uri_base":
 				if !printable(e.Value) {
 					return nil, invalid(e.Name)

@@ -33,7 +33,7 @@ func (d *Daemon) loadCert(_ context.Context, req *vici.Request) *vici.Message {
 		if !ok {
 			fname = string(creds.FlagNone)
 		}
-		if flag, err = creds.ParseFlag(fname); err != nil || flag == creds.FlagAny {
+		if flag, err = creds.ParseFlag(fname); err != nil {
 			return vici.Failure(fmt.Sprintf("invalid certificate flag '%s'", fname))
 		}
 	}
