@@ -170,7 +170,8 @@ func (sa *ikeSA) negotiateChild(req []Payload, ni, nr []byte) []Payload {
 		spiIn = binary.BigEndian.Uint32(sa.srv.random(4))
 	}
 	k := deriveChild(sa.suite, sa.keys.d, st, shared, ni, nr)
-	child := &ChildSA{Name: cfg.Name, IKEName: sa.name(), Local: sa.local, Remote: sa.remote,
+	child := &ChildSA{Name: cfg.Name, Unique: sa.srv.nextChildID(), IKEName: sa.name(),
+		Local: sa.local, Remote: sa.remote,
 		Encap: sa.natLocal || sa.natRemote, SPIIn: spiIn,
 		SPIOut: binary.BigEndian.Uint32(sel.SPI), Encr: st.encr, Integ: st.integ,
 		ESN: st.esn, Transport: transport, EncrIn: k.ei, IntegIn: k.ai,
@@ -186,7 +187,7 @@ func (sa *ikeSA) negotiateChild(req []Payload, ni, nr []byte) []Payload {
 		return []Payload{&Notify{NType: NNoProposalChosen}}
 	}
 	sa.children = append(sa.children, child)
-	log.Info("CHILD_SA "+cfg.Name+"{"+itoa(sa.unique)+"} established with SPIs "+
+	log.Info("CHILD_SA "+cfg.Name+"{"+itoa(child.Unique)+"} established with SPIs "+
 		spiText(spiIn)+"_i "+spiText(child.SPIOut)+"_o and TS "+tsText(tsR)+" === "+
 		tsText(tsI), "ike_sa", sa.name())
 	sel.SPI = binary.BigEndian.AppendUint32(nil, spiIn)

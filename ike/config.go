@@ -66,6 +66,7 @@ type Dataplane interface {
 // protect traffic from the peer, Out keys traffic to it.
 type ChildSA struct {
 	Name      string // child configuration name
+	Unique    uint32 // number of the CHILD_SA, unique per Server
 	IKEName   string // connection name with the IKE_SA's unique number
 	Local     netip.AddrPort
 	Remote    netip.AddrPort

@@ -44,6 +44,7 @@ type Server struct {
 	sas      map[uint64]*ikeSA
 	halfOpen map[halfKey]*ikeSA
 	unique   uint32
+	childID  uint32
 }
 
 // NewServer returns a responder with the given options.
@@ -139,6 +140,14 @@ func (s *Server) countHalfOpen() int {
 		}
 	}
 	return len(s.halfOpen)
+}
+
+// nextChildID numbers CHILD_SAs, as strongSwan's {n} in logs.
+func (s *Server) nextChildID() uint32 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.childID++
+	return s.childID
 }
 
 // remove forgets an IKE_SA.
