@@ -115,6 +115,8 @@ func (s *Server) handleInit(msg []byte, h Header, local, remote netip.AddrPort) 
 		&Notify{NType: NNATDetectionSourceIP, Data: natHash(sa.spii, sa.spir, local)},
 		&Notify{NType: NNATDetectionDestinationIP, Data: natHash(sa.spii, sa.spir, remote)},
 	}}
+	// TODO: IKEv2 fragmentation (RFC 7383) and MOBIKE are not offered, so
+	// the response carries neither FRAGMENTATION nor MOBIKE support.
 	sa.initResp = Encode(resp)
 	sa.lastResp = sa.initResp
 	s.log.Debug("generating IKE_SA_INIT response", "ike_sa", sa.name(),

@@ -35,6 +35,10 @@ type halfKey struct {
 
 // Server is an IKEv2 responder. Handle processes one datagram; Serve runs
 // it on UDP sockets. It is safe for concurrent use.
+//
+// TODO: established IKE_SAs and CHILD_SAs have no lifetimes, and the server
+// sends no requests of its own (no DPD, rekeying or deletes): an SA lives
+// until the peer deletes it or replaces it with INITIAL_CONTACT.
 type Server struct {
 	opt    Options
 	log    *slog.Logger
