@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -59,10 +60,13 @@ func (noSAs) Rekey(Selector, bool) int                                       { r
 func (noSAs) Redirect(Selector, string, string, string) int                  { return 0 }
 func (noSAs) ListSAs(Selector, func(*vici.Message) bool)                     {}
 func (noSAs) ListPolicies(string, map[string]bool, func(*vici.Message) bool) {}
-func (noSAs) Install(*conn.Config, string) error                             { return errNotEstablished }
-func (noSAs) Uninstall(string, string) bool                                  { return false }
+func (noSAs) Install(*conn.Config, string) error {
+	// TODO: trap and shunt policies need the kernel layer (kernel/).
+	return errNotEstablished
+}
+func (noSAs) Uninstall(string, string) bool { return false }
 
-var errNotEstablished = fmt.Errorf("daemon: no IKE layer")
+var errNotEstablished = errors.New("daemon: no IKE layer")
 
 func (d *Daemon) registerSAs(r vici.Registrar) {
 	r.Handle("initiate", d.initiate)

@@ -91,8 +91,9 @@ func writeInteropFixtures(t *testing.T) string {
 	caKey := must(ecdsa.GenerateKey(elliptic.P256(), rand.Reader))
 	caTmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{Country: []string{"CH"}, Organization: []string{"drop"}, CommonName: "drop Root CA"},
-		NotBefore:    now.Add(-time.Hour), NotAfter: now.AddDate(5, 0, 0),
+		Subject: pkix.Name{Country: []string{"CH"}, Organization: []string{"drop"},
+			CommonName: "drop Root CA"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.AddDate(5, 0, 0),
 		IsCA: true, BasicConstraintsValid: true,
 		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
 	}
