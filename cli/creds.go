@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"syscall"
 
 	"github.com/charond/charond/config"
@@ -27,19 +26,29 @@ var cmdLoadCreds = &command{
 // certFolders are read in swanctl's order, with the load-cert type and
 // flag of what they hold.
 var certFolders = []struct{ dir, typ, flag string }{
-	{"x509", "x509", "none"}, {"x509ca", "x509", "ca"}, {"x509ocsp", "x509", "ocsp"},
-	{"x509aa", "x509", "aa"}, {"x509ac", "x509_ac", ""}, {"x509crl", "x509_crl", ""},
-	{"pubkey", "pubkey", ""},
+	{"x509", "X509", "NONE"}, {"x509ca", "X509", "CA"}, {"x509ocsp", "X509", "OCSP"},
+	{"x509aa", "X509", "AA"}, {"x509ac", "X509_AC", ""}, {"x509crl", "X509_CRL", ""},
+	{"pubkey", "PUBKEY", ""},
 }
 
-// keyFolders hold private keys, with the load-key type of each.
-var keyFolders = []struct{ dir, typ string }{
-	{"private", "any"}, {"rsa", "rsa"}, {"ecdsa", "ecdsa"}, {"bliss", "bliss"},
-	{"pkcs8", "any"},
+// keyFolders hold private keys: the type swanctl parses them as, and the
+// type a key it cannot parse is sent with for the daemon to try.
+var keyFolders = []struct{ dir, parse, raw string }{
+	{"private", "ANY", "any"}, {"rsa", "RSA", "rsa"}, {"ecdsa", "ECDSA", "ecdsa"},
+	{"bliss", "BLISS", "bliss"}, {"pkcs8", "ANY", "any"},
 }
 
-// loadCreds loads certificates, keys and shared secrets and unloads the
-// keys and secrets the daemon had that were not loaded again.
+// credState is what one --load-creds run tracks: the ids the daemon had,
+// which are unloaded at the end unless loaded again.
+type credState struct {
+	conf   *swanctlConf
+	keys   []string
+	shared []string
+}
+
+// loadCreds loads certificates, keys, containers, tokens and shared secrets
+// in swanctl's order, then unloads the keys and secrets the daemon had that
+// were not loaded again. Failures are reported but do not fail the command.
 func (e *env) loadCreds(c *swanctlConf) int {
 	if e.has("clear") {
 		reply, err := e.client.call("clear-creds", nil)
@@ -51,51 +60,93 @@ func (e *env) loadCreds(c *swanctlConf) int {
 			dump(e.stdout, "clear-creds reply", reply, e.format)
 		}
 	}
-	keys := e.loadedIDs("get-keys")
-	shared := e.loadedIDs("get-shared")
+	st := &credState{conf: c, keys: e.loadedIDs("get-keys"), shared: e.loadedIDs("get-shared")}
 	for _, f := range certFolders {
 		e.eachFile(filepath.Join(c.base, f.dir), func(path string, data []byte) {
-			req := vici.NewMessage().Set("type", f.typ)
-			if f.flag != "" {
-				req.Set("flag", f.flag)
-			}
-			req.Set("data", string(data))
-			if e.credCall("load-cert", req) != nil {
-				e.textf("loaded certificate from '%s'\n", path)
-			}
+			e.loadCert(path, f.typ, f.flag, data)
 		})
 	}
 	for _, f := range keyFolders {
 		e.eachFile(filepath.Join(c.base, f.dir), func(path string, data []byte) {
-			// TODO: encrypted keys (prompting unless --noprompt) and
-			// pkcs12 containers are not supported.
-			req := vici.NewMessage().Set("type", f.typ).Set("data", string(data))
-			if reply := e.credCall("load-key", req); reply != nil {
-				id, _ := reply.Get("id")
-				keys = remove(keys, id)
-				e.textf("loaded %s key from '%s'\n", f.typ, path)
-			}
+			e.loadKeyFile(st, f.dir, f.parse, f.raw, path, data)
 		})
 	}
-	// TODO: pkcs12 folder and token secrets are only reported, not loaded.
-	e.eachFile(filepath.Join(c.base, "pkcs12"), func(string, []byte) {})
+	e.eachFile(filepath.Join(c.base, "pkcs12"), func(path string, data []byte) {
+		e.loadContainer(st, path, data)
+	})
+	e.loadTokens(st)
 	items, warns := config.Secrets(c.root)
 	for _, w := range warns {
 		fmt.Fprintln(e.stderr, w)
 	}
 	for _, it := range items {
-		if e.credCall("load-shared", it.Message) != nil {
-			shared = remove(shared, it.Name)
-			e.textf("loaded %s secret '%s'\n", it.Type, it.Name)
+		reply, ok := e.credCall("load-shared", it.Message)
+		if !ok {
+			continue
+		}
+		st.shared = remove(st.shared, it.Name)
+		if e.format == formatText {
+			if !succeeded(reply) {
+				fmt.Fprintf(e.stderr, "loading shared secret failed: %s\n", errmsg(reply))
+				continue
+			}
+			fmt.Fprintf(e.stdout, "loaded %s secret '%s'\n", it.Type, it.Name)
 		}
 	}
-	for _, id := range keys {
-		e.credCall("unload-key", vici.NewMessage().Set("id", id))
+	for _, id := range st.keys {
+		e.unloadCred("unload-key", "key", id)
 	}
-	for _, id := range shared {
-		e.credCall("unload-shared", vici.NewMessage().Set("id", id))
+	for _, id := range st.shared {
+		e.unloadCred("unload-shared", "shared secret", id)
 	}
 	return 0
+}
+
+// loadCert sends one certificate file or container certificate.
+func (e *env) loadCert(path, typ, flag string, data []byte) {
+	req := vici.NewMessage().Set("type", typ)
+	if flag != "" {
+		req.Set("flag", flag)
+	}
+	req.Set("data", string(data))
+	reply, ok := e.credCall("load-cert", req)
+	if !ok || e.format != formatText {
+		return
+	}
+	if !succeeded(reply) {
+		fmt.Fprintf(e.stderr, "loading '%s' failed: %s\n", path, errmsg(reply))
+		return
+	}
+	fmt.Fprintf(e.stdout, "loaded certificate from '%s'\n", path)
+}
+
+// loadKey sends one private key; typ is what "loaded ... key" names.
+func (e *env) loadKey(st *credState, path, typ string, data []byte) {
+	req := vici.NewMessage().Set("type", typ).Set("data", string(data))
+	reply, ok := e.credCall("load-key", req)
+	if !ok {
+		return
+	}
+	if succeeded(reply) {
+		id, _ := reply.Get("id")
+		st.keys = remove(st.keys, id)
+	}
+	if e.format != formatText {
+		return
+	}
+	if !succeeded(reply) {
+		fmt.Fprintf(e.stderr, "loading '%s' failed: %s\n", path, errmsg(reply))
+		return
+	}
+	fmt.Fprintf(e.stdout, "loaded %s key from '%s'\n", typ, path)
+}
+
+// unloadCred unloads a key or shared secret the file no longer has.
+func (e *env) unloadCred(cmd, what, id string) {
+	reply, ok := e.credCall(cmd, vici.NewMessage().Set("id", id))
+	if ok && e.format == formatText && !succeeded(reply) {
+		fmt.Fprintf(e.stderr, "unloading %s '%s' failed: %s\n", what, id, errmsg(reply))
+	}
 }
 
 // loadedIDs asks for the ids of loaded keys or secrets.
@@ -111,44 +162,47 @@ func (e *env) loadedIDs(cmd string) []string {
 	return l
 }
 
-// credCall sends a credential request and returns the reply when it
-// succeeded, reporting failures on stderr. In raw mode it dumps the reply
-// and takes it as a success, as swanctl does.
-func (e *env) credCall(cmd string, req *vici.Message) *vici.Message {
+// credCall sends a credential request. It reports a transport failure and
+// returns false; in raw mode it dumps the reply.
+func (e *env) credCall(cmd string, req *vici.Message) (*vici.Message, bool) {
 	reply, err := e.client.call(cmd, req)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "%s request failed: %s\n", cmd, strerror(errnoOf(err)))
-		return nil
+		return nil, false
 	}
 	if e.format != formatText {
 		dump(e.stdout, cmd+" reply", reply, e.format)
-		return reply
 	}
-	if !succeeded(reply) {
-		fmt.Fprintf(e.stderr, "%s failed: %s\n", cmd, errmsg(reply))
-		return nil
-	}
-	return reply
+	return reply, true
 }
 
-// eachFile calls fn for every regular file in dir, in name order, and
-// reports a folder that cannot be opened as swanctl does.
+// eachFile calls fn for every regular file in dir, in the order the file
+// system lists them (as swanctl's readdir does, unsorted), and reports a
+// folder that cannot be opened as swanctl does.
 func (e *env) eachFile(dir string, fn func(path string, data []byte)) {
-	ents, err := os.ReadDir(dir)
+	f, err := os.Open(dir)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "opening directory '%s' failed: %s\n", dir,
 			strerror(errnoOf(err)))
 		return
 	}
-	sort.Slice(ents, func(i, j int) bool { return ents[i].Name() < ents[j].Name() })
+	ents, err := f.ReadDir(-1)
+	f.Close()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "opening directory '%s' failed: %s\n", dir,
+			strerror(errnoOf(err)))
+		return
+	}
 	for _, ent := range ents {
 		path := filepath.Join(dir, ent.Name())
-		if !ent.Type().IsRegular() {
+		info, err := os.Stat(path)
+		if err != nil || !info.Mode().IsRegular() {
 			continue
 		}
 		data, err := os.ReadFile(path)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "reading '%s' failed: %s\n", path, strerror(errnoOf(err)))
+			fmt.Fprintf(e.stderr, "mapping '%s' failed: %s, skipped\n", path,
+				strerror(errnoOf(err)))
 			continue
 		}
 		fn(path, data)

@@ -61,6 +61,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer,
 		prog = args[0]
 	}
 	st := loadStrongswanConf(getenv)
+	warnMissingPlugins(stderr, st.missing)
 	if len(args) < 2 {
 		writeGlobalUsage(stdout, st.plugins)
 		return 0

@@ -16,9 +16,10 @@ const defaultPlugins = "pem pkcs1 pkcs8 x509 pubkey gmp random nonce aes sha1 sh
 
 // localSettings are the strongswan.conf values the CLI uses.
 type localSettings struct {
-	uri      string // socket to connect to when --uri is absent
-	shownURI string // how the error message names it ("default" if unset)
-	plugins  string // the "loaded plugins:" line
+	uri      string   // socket to connect to when --uri is absent
+	shownURI string   // how the error message names it ("default" if unset)
+	plugins  string   // the "loaded plugins:" line
+	missing  []string // plugins of swanctl.load that cannot be loaded
 }
 
 // loadStrongswanConf reads STRONGSWAN_CONF (else /etc/strongswan.conf). A
@@ -43,7 +44,8 @@ func loadStrongswanConf(getenv func(string) string) localSettings {
 		}
 	}
 	if v, ok := s.Get("swanctl.load"); ok {
-		st.plugins = strings.Join(strings.Fields(v), " ")
+		loaded, missing := availablePlugins(v)
+		st.plugins, st.missing = strings.Join(loaded, " "), missing
 	}
 	return st
 }
