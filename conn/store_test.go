@@ -96,3 +96,34 @@ func TestStoreConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestStoreUnloadKeepsOrder unloads enough to squeeze the holes out and
+// checks order and lookups on either side of it.
+func TestStoreUnloadKeepsOrder(t *testing.T) {
+	s := NewStore()
+	for _, n := range []string{"a", "b", "c", "d", "e"} {
+		s.Load(mustParse(t, n))
+	}
+	s.Unload("b")
+	if got := s.Names(); !slices.Equal(got, []string{"a", "c", "d", "e"}) {
+		t.Errorf("after one unload: %v", got)
+	}
+	s.Unload("d")
+	s.Unload("c") // compacts
+	s.Load(mustParse(t, "b"))
+	s.Load(mustParse(t, "a", value("version", "2")))
+	if got := s.Names(); !slices.Equal(got, []string{"a", "e", "b"}) {
+		t.Errorf("after compaction: %v", got)
+	}
+	for _, n := range []string{"a", "e", "b"} {
+		if c, ok := s.Get(n); !ok || c.Name != n {
+			t.Errorf("Get(%q) = %v, %v", n, c, ok)
+		}
+	}
+	if _, ok := s.Get("c"); ok {
+		t.Error("Get finds an unloaded connection")
+	}
+	if got := len(s.Snapshot()); got != 3 {
+		t.Errorf("Snapshot has %d connections, want 3", got)
+	}
+}

@@ -2,6 +2,7 @@ package conn
 
 import (
 	"fmt"
+	mathbits "math/bits"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -77,12 +78,22 @@ func parseTSAddr(ts *TS, s string) error {
 }
 
 func lastAddr(p netip.Prefix) netip.Addr {
-	b := p.Addr().AsSlice()
-	for i := p.Bits(); i < len(b)*8; i++ {
+	a := p.Addr()
+	if a.Is4() {
+		b := a.As4()
+		setHostBits(b[:], p.Bits())
+		return netip.AddrFrom4(b)
+	}
+	b := a.As16()
+	setHostBits(b[:], p.Bits())
+	return netip.AddrFrom16(b)
+}
+
+// setHostBits sets every bit of b from bit on.
+func setHostBits(b []byte, bit int) {
+	for i := bit; i < len(b)*8; i++ {
 		b[i/8] |= 0x80 >> (i % 8)
 	}
-	a, _ := netip.AddrFromSlice(b)
-	return a
 }
 
 func isICMP(proto uint8) bool { return proto == 1 || proto == 58 }
@@ -194,13 +205,29 @@ func (ts TS) portString(protoName string, named bool) string {
 	return strconv.Itoa(int(ts.FromPort))
 }
 
-// rangePrefix reports whether from..to is exactly one subnet.
+// rangePrefix reports whether from..to is exactly one subnet. The only
+// candidate is the prefix the two addresses share: a subnet's first and
+// last address differ in its first host bit.
 func rangePrefix(from, to netip.Addr) (netip.Prefix, bool) {
-	for bits := 0; bits <= from.BitLen(); bits++ {
-		p := netip.PrefixFrom(from, bits)
-		if p.Masked().Addr() == from && lastAddr(p) == to {
-			return p, true
+	if from.BitLen() != to.BitLen() || from.Is4In6() != to.Is4In6() {
+		return netip.Prefix{}, false
+	}
+	f, t := from.As16(), to.As16()
+	first := 0
+	if from.Is4() {
+		first = 12
+	}
+	bits := 0
+	for i := first; i < 16; i++ {
+		if x := f[i] ^ t[i]; x != 0 {
+			bits += mathbits.LeadingZeros8(x)
+			break
 		}
+		bits += 8
+	}
+	p := netip.PrefixFrom(from, bits)
+	if p.Masked().Addr() == from && lastAddr(p) == to {
+		return p, true
 	}
 	return netip.Prefix{}, false
 }

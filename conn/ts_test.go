@@ -1,6 +1,9 @@
 package conn
 
-import "testing"
+import (
+	"net/netip"
+	"testing"
+)
 
 // Expected strings were printed by strongSwan 5.9.8's list-conns for the
 // same input.
@@ -62,5 +65,33 @@ func TestTSInvalid(t *testing.T) {
 				t.Errorf("accepted as %v", ts)
 			}
 		})
+	}
+}
+
+// TestRangePrefixMatchesSearch checks the direct computation against a
+// search over every prefix length.
+func TestRangePrefixMatchesSearch(t *testing.T) {
+	search := func(from, to netip.Addr) (netip.Prefix, bool) {
+		for bits := 0; bits <= from.BitLen(); bits++ {
+			p := netip.PrefixFrom(from, bits)
+			if p.Masked().Addr() == from && lastAddr(p) == to {
+				return p, true
+			}
+		}
+		return netip.Prefix{}, false
+	}
+	addrs := []string{"0.0.0.0", "255.255.255.255", "10.1.0.0", "10.1.255.255",
+		"10.1.0.1", "10.1.127.255", "10.0.0.0", "10.255.255.255", "::", "fec1::",
+		"fec1::ffff:ffff:ffff:ffff", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+		"::ffff:10.1.0.0", "::ffff:10.1.255.255", "fec1::1"}
+	for _, f := range addrs {
+		for _, s := range addrs {
+			from, to := netip.MustParseAddr(f), netip.MustParseAddr(s)
+			gp, gok := rangePrefix(from, to)
+			wp, wok := search(from, to)
+			if gp != wp || gok != wok {
+				t.Errorf("rangePrefix(%s, %s) = %v %v, want %v %v", f, s, gp, gok, wp, wok)
+			}
+		}
 	}
 }
