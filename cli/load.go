@@ -66,8 +66,9 @@ func (e *env) reconcile(k loadKind, items []config.Item) int {
 		existing = k.existing(reply)
 	}
 	found, loaded := 0, 0
+	inFile := make(map[string]bool, len(items))
 	for _, it := range items {
-		existing = remove(existing, it.Name)
+		inFile[it.Name] = true
 		found++
 		if e.loadOne(k, it) {
 			loaded++
@@ -75,6 +76,11 @@ func (e *env) reconcile(k loadKind, items []config.Item) int {
 	}
 	unloaded := 0
 	for _, name := range existing {
+		// a set, not a search per item: reloading 10,000 connections
+		// was quadratic
+		if inFile[name] {
+			continue
+		}
 		if e.unloadOne(k, name) {
 			unloaded++
 		}
