@@ -11,7 +11,13 @@ type node struct {
 	refs     []string // absolute dotted paths, resolved at lookup time
 	keys     []*setting
 	sections []*node
+	// byName indexes sections once there are many (a file of 10,000
+	// connections): a search per lookup made reading it quadratic.
+	byName map[string]*node
 }
+
+// indexFrom is the number of sections from which child uses byName.
+const indexFrom = 16
 
 // setting is one key; a nil value is a null assignment (`key =`).
 type setting struct {
@@ -20,6 +26,9 @@ type setting struct {
 }
 
 func (n *node) child(name string) *node {
+	if n.byName != nil {
+		return n.byName[name]
+	}
 	for _, c := range n.sections {
 		if c.name == name {
 			return c
@@ -53,6 +62,15 @@ func (n *node) section(name string, refs []string) *node {
 	if c == nil {
 		c = &node{name: name}
 		n.sections = append(n.sections, c)
+		switch {
+		case n.byName != nil:
+			n.byName[name] = c
+		case len(n.sections) >= indexFrom:
+			n.byName = make(map[string]*node, 2*len(n.sections))
+			for _, s := range n.sections {
+				n.byName[s.name] = s
+			}
+		}
 	}
 	for _, r := range refs {
 		dup := false
