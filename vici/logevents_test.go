@@ -58,6 +58,9 @@ func TestLogEvents(t *testing.T) {
 			t.Fatalf("no log event for %q", w.msg)
 		}
 	}
+	// Nothing logs into out once the server has stopped.
+	sess.Close()
+	s.Close()
 	if !strings.Contains(out.String(), "not exported") {
 		t.Fatal("debug record missing from the log itself")
 	}
