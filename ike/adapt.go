@@ -1,6 +1,7 @@
 package ike
 
 import (
+	"fmt"
 	"log/slog"
 	"net/netip"
 	"strings"
@@ -90,6 +91,65 @@ func (c ConnConfigs) Peers(local, remote netip.Addr) []*Peer {
 	return out
 }
 
+// Peer returns the loaded IKEv2 connection called name, for initiating.
+// Its local identity, when not configured, is left to the initiator's
+// address.
+func (c ConnConfigs) Peer(name string) (*Peer, bool) {
+	for _, cfg := range c.Store.Snapshot() {
+		if cfg.Name != name || cfg.Version == 1 {
+			continue
+		}
+		p, err := PeerFromConfig(cfg, netip.Addr{})
+		if err != nil {
+			if c.Log != nil {
+				c.Log.Info("unable to initiate connection", "subsys", "ike", "conn", name,
+					"err", err)
+			}
+			return nil, false
+		}
+		return p, true
+	}
+	return nil, false
+}
+
+// parseVIPs reads the vips option: addresses, with %any and %any6 for the
+// unspecified ones.
+func parseVIPs(list []string) ([]netip.Addr, error) {
+	var out []netip.Addr
+	for _, s := range list {
+		switch s = strings.TrimSpace(s); s {
+		case "%any", "%any4":
+			out = append(out, netip.IPv4Unspecified())
+		case "%any6":
+			out = append(out, netip.IPv6Unspecified())
+		default:
+			a, err := netip.ParseAddr(s)
+			if err != nil {
+				return nil, fmt.Errorf("ike: invalid virtual IP %q: %w", s, err)
+			}
+			out = append(out, a.Unmap())
+		}
+	}
+	return out, nil
+}
+
+// remoteOf is the first literal address of remote_addrs with the remote
+// port (500 by default); invalid when there is none.
+//
+// TODO: host names in remote_addrs are not resolved for initiating.
+func remoteOf(cfg *conn.Config) netip.AddrPort {
+	port := cfg.RemotePort
+	if port == 0 {
+		port = 500
+	}
+	for _, s := range cfg.RemoteAddrs {
+		if a, err := netip.ParseAddr(strings.TrimSpace(s)); err == nil && !a.IsUnspecified() {
+			return netip.AddrPortFrom(a.Unmap(), port)
+		}
+	}
+	return netip.AddrPort{}
+}
+
 // addrsMatch reports whether a is in a local_addrs/remote_addrs list.
 //
 // TODO: host names and address ranges (a-b) in the list are not resolved
@@ -125,8 +185,14 @@ func PeerFromConfig(cfg *conn.Config, local netip.Addr) (*Peer, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Peer{Name: cfg.Name, Proposals: props, Pools: cfg.Pools,
-		LocalID: identity.FromAddr(local.Unmap())}
+	p := &Peer{Name: cfg.Name, Proposals: props, Pools: cfg.Pools}
+	if local.IsValid() {
+		p.LocalID = identity.FromAddr(local.Unmap())
+	}
+	if p.VIPs, err = parseVIPs(cfg.Vips); err != nil {
+		return nil, err
+	}
+	p.Remote = remoteOf(cfg)
 	if id := cfg.Local[0].ID; id != "" {
 		p.LocalID = identity.Parse(id)
 	}

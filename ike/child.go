@@ -112,6 +112,12 @@ func (sa *ikeSA) negotiateChild(req []Payload, ni, nr []byte) []Payload {
 		remoteHosts = []netip.Addr{sa.remote.Addr().Unmap()}
 	}
 	localHosts := []netip.Addr{sa.local.Addr().Unmap()}
+	if sa.initiator { // the gateway asks us for a CHILD_SA
+		remoteHosts = []netip.Addr{sa.remote.Addr().Unmap()}
+		if len(sa.localVIPs) > 0 {
+			localHosts = sa.localVIPs
+		}
+	}
 	var cfg *Child
 	var tsI, tsR []Selector
 	for i := range sa.peer.Children {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/charond/charond/conn"
 	"github.com/charond/charond/identity"
+	"github.com/charond/charond/kernel"
 )
 
 // Peer is a connection as the responder uses it.
@@ -16,6 +17,10 @@ type Peer struct {
 	RemoteID  identity.Identity // %any accepts every initiator
 	Pools     []string          // virtual IP pools in configured order
 	Children  []Child
+	// Initiating only: where to send IKE_SA_INIT, and the virtual IPs to
+	// ask for (an unspecified address asks for any of its family).
+	Remote netip.AddrPort
+	VIPs   []netip.Addr
 	// TODO: authentication other than one round of PSK on each side
 	// (certificates, EAP, multiple rounds) is not implemented.
 }
@@ -35,6 +40,23 @@ type Configs interface {
 	// IKE addresses, best first. IKE_SA_INIT offers their proposals;
 	// IKE_AUTH picks the first whose identities fit.
 	Peers(local, remote netip.Addr) []*Peer
+}
+
+// Initiators finds connections by name, for Server.Initiate.
+type Initiators interface {
+	// Peer returns the connection called name, if it is loaded and usable.
+	Peer(name string) (*Peer, bool)
+}
+
+// VirtualIPs installs what an initiator receives: the virtual IPs and DNS
+// servers, and source routes from the VIPs to the remote traffic
+// selectors. kernel.Manager implements it.
+type VirtualIPs interface {
+	// Install adds what is new in s; it is called once the IKE_SA has its
+	// VIPs and again for each CHILD_SA with its remote selectors.
+	Install(s kernel.Setup) error
+	// Remove takes back everything installed under the IKE_SA's name.
+	Remove(name string) error
 }
 
 // Secrets looks up pre-shared keys.

@@ -90,7 +90,8 @@ func (s *Server) handleInit(msg []byte, h Header, local, remote netip.AddrPort) 
 	}
 	sa := &ikeSA{srv: s, spii: h.SPIi, created: s.opt.Now(), local: local, remote: remote,
 		suite: st, ni: append([]byte(nil), nonce.Data...), nr: s.random(32),
-		initReq: append([]byte(nil), msg...), nextID: 1, peers: peers}
+		initReq: append([]byte(nil), msg...), nextID: 1, peers: peers,
+		resp: make(chan []byte, 4)}
 	sa.prf, _ = prfHash(st.prf)
 	sel.SPI = nil // the IKE proposal carries no SPI once SPIs are in the header
 	s.register(sa, key)

@@ -20,10 +20,16 @@ const (
 
 // ikeSA is the responder's state of one IKE_SA.
 type ikeSA struct {
-	srv     *Server
-	spii    uint64 // set once, read without the lock
-	created time.Time
-	done    atomic.Bool // past IKE_AUTH (or failed); read without the lock
+	srv       *Server
+	spii      uint64 // set once, read without the lock
+	initiator bool   // we initiated it; set once, read without the lock
+	created   time.Time
+	done      atomic.Bool // past IKE_AUTH (or failed); read without the lock
+	logf      atomic.Pointer[LogFunc]
+	resp      chan []byte // responses to our requests, from Handle
+
+	reqMu sync.Mutex // one request of ours in flight; guards reqID
+	reqID uint32     // message ID of our next request
 
 	mu          sync.Mutex // guards everything below
 	spir        uint64
@@ -46,7 +52,9 @@ type ikeSA struct {
 	peer        *Peer
 	localID     identity.Identity
 	remoteID    identity.Identity
-	vips        []netip.Addr
+	vips        []netip.Addr // the peer's virtual IPs (we are responder)
+	localVIPs   []netip.Addr // ours (we are initiator)
+	dns         []netip.Addr // DNS servers we received
 	children    []*ChildSA
 	established time.Time
 }
@@ -61,7 +69,9 @@ type SAInfo struct {
 	LocalID     identity.Identity
 	RemoteID    identity.Identity
 	NATRemote   bool
+	Initiator   bool // we initiated the IKE_SA
 	RemoteVIPs  []netip.Addr
+	LocalVIPs   []netip.Addr
 	Established time.Time
 	Children    []ChildSA // copies without keys
 }
@@ -79,6 +89,7 @@ func (sa *ikeSA) info() (SAInfo, bool) {
 	i := SAInfo{Name: sa.peer.Name, Unique: sa.unique, SPIi: sa.spii, SPIr: sa.spir,
 		Local: sa.local, Remote: sa.remote, LocalID: sa.localID, RemoteID: sa.remoteID,
 		NATRemote: sa.natRemote, RemoteVIPs: append([]netip.Addr(nil), sa.vips...),
+		Initiator: sa.initiator, LocalVIPs: append([]netip.Addr(nil), sa.localVIPs...),
 		Established: sa.established}
 	for _, c := range sa.children {
 		cc := *c
@@ -111,7 +122,7 @@ func (sa *ikeSA) process(msg []byte, h Header, local, remote netip.AddrPort) ([]
 	sa.mu.Lock()
 	defer sa.mu.Unlock()
 	log := sa.srv.log
-	if sa.state == stateDeleted {
+	if sa.state == stateDeleted || sa.initiator && h.SPIr != sa.spir {
 		return nil, nil
 	}
 	if h.MsgID+1 == sa.nextID && sa.lastResp != nil {
@@ -150,7 +161,7 @@ func (sa *ikeSA) process(msg []byte, h Header, local, remote netip.AddrPort) ([]
 	var resp []Payload
 	var after func()
 	switch {
-	case h.Exchange == IKEAuth && sa.state == stateConnecting:
+	case h.Exchange == IKEAuth && sa.state == stateConnecting && !sa.initiator:
 		resp, after = sa.handleAuth(inner)
 	case h.Exchange == Informational && sa.state == stateEstablished:
 		resp, after = sa.handleInformational(inner)
@@ -168,7 +179,7 @@ func (sa *ikeSA) process(msg []byte, h Header, local, remote netip.AddrPort) ([]
 // message ID window.
 func (sa *ikeSA) reply(h Header, ps []Payload) []byte {
 	rh := Header{SPIi: sa.spii, SPIr: sa.spir, Exchange: h.Exchange,
-		Flags: FlagResponse, MsgID: h.MsgID}
+		Flags: FlagResponse | sa.flags(), MsgID: h.MsgID}
 	first, plain := encodeChain(ps)
 	b, err := sa.out.seal(rh, first, plain, sa.srv.opt.Rand)
 	if err != nil {
@@ -202,7 +213,16 @@ func (sa *ikeSA) destroyLocked() {
 		}
 	}
 	sa.children = nil
-	if sa.peer != nil {
+	if sa.initiator && len(sa.localVIPs)+len(sa.dns) > 0 && sa.srv.opt.VirtualIPs != nil {
+		for _, v := range sa.localVIPs {
+			sa.logc(1, "removing virtual IP "+v.String())
+		}
+		if err := sa.srv.opt.VirtualIPs.Remove(sa.name()); err != nil {
+			sa.srv.log.Error("removing virtual IPs failed", "ike_sa", sa.name(), "err", err)
+		}
+	}
+	sa.localVIPs, sa.dns = nil, nil
+	if sa.peer != nil && !sa.initiator {
 		for _, v := range sa.vips {
 			sa.srv.opt.Allocator.Release(sa.peer.Pools, sa.remoteID, v)
 		}

@@ -19,6 +19,19 @@ type Options struct {
 	Allocator Allocator
 	Dataplane Dataplane    // nil means NoDataplane
 	Log       *slog.Logger // nil discards
+	// Initiators finds connections for Initiate; nil refuses to initiate.
+	Initiators Initiators
+	// VirtualIPs installs the VIPs an initiated IKE_SA receives; nil
+	// installs nothing (and Initiate logs that).
+	VirtualIPs VirtualIPs
+	// Transport sends the requests of initiated IKE_SAs and of Terminate;
+	// nil means the sockets of Serve.
+	Transport Transport
+	// RetransmitTimeout is the first retransmission timeout of a request
+	// (0 means 4s); each retry waits 1.8 times longer, as charon does.
+	RetransmitTimeout time.Duration
+	// RetransmitTries is the number of retransmissions (0 means 5).
+	RetransmitTries int
 	// CookieThreshold is the number of half-open IKE_SAs from which
 	// IKE_SA_INIT requests must carry a cookie (0 means 30).
 	CookieThreshold int
@@ -49,6 +62,7 @@ type Server struct {
 	halfOpen map[halfKey]*ikeSA
 	unique   uint32
 	childID  uint32
+	udp      Transport // set by Serve
 }
 
 // NewServer returns a responder with the given options.
@@ -64,6 +78,12 @@ func NewServer(o Options) *Server {
 	}
 	if o.HalfOpenTimeout == 0 {
 		o.HalfOpenTimeout = 30 * time.Second
+	}
+	if o.RetransmitTimeout == 0 {
+		o.RetransmitTimeout = 4 * time.Second
+	}
+	if o.RetransmitTries == 0 {
+		o.RetransmitTries = 5
 	}
 	if o.Rand == nil {
 		o.Rand = rand.Reader
@@ -93,20 +113,25 @@ func (s *Server) Handle(msg []byte, local, remote netip.AddrPort) []byte {
 		s.log.Debug("dropping invalid IKE message", "from", remote, "err", err)
 		return nil
 	}
-	if h.IsResponse() || h.Flags&FlagInitiator == 0 {
-		// We never initiate, so no response or responder request is ours.
-		s.log.Debug("ignoring message not sent by an initiator", "from", remote)
-		return nil
-	}
-	if h.Exchange == IKESAInit && h.SPIr == 0 {
+	// Our SPI is SPIr on IKE_SAs the peer initiated, SPIi on those we did.
+	fromInitiator := h.Flags&FlagInitiator != 0
+	if fromInitiator && !h.IsResponse() && h.Exchange == IKESAInit && h.SPIr == 0 {
 		return s.handleInit(msg, h, local, remote)
 	}
+	ours := h.SPIr
+	if !fromInitiator {
+		ours = h.SPIi
+	}
 	s.mu.Lock()
-	sa := s.sas[h.SPIr]
+	sa := s.sas[ours]
 	s.mu.Unlock()
-	if sa == nil || sa.spii != h.SPIi {
+	if sa == nil || sa.initiator == fromInitiator || (fromInitiator && sa.spii != h.SPIi) {
 		s.log.Debug("received message for unknown IKE_SA", "from", remote,
-			"spi", spiText64(h.SPIr))
+			"spi", spiText64(ours))
+		return nil
+	}
+	if h.IsResponse() {
+		sa.deliver(msg, h)
 		return nil
 	}
 	return sa.handle(msg, h, local, remote)
@@ -158,6 +183,10 @@ func (s *Server) nextChildID() uint32 {
 func (s *Server) remove(sa *ikeSA) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if sa.initiator {
+		delete(s.sas, sa.spii)
+		return
+	}
 	delete(s.sas, sa.spir)
 	delete(s.halfOpen, halfKey{sa.spii, sa.remote})
 }

@@ -34,6 +34,18 @@ func (s *Server) Serve(ctx context.Context, addrs ...netip.AddrPort) error {
 		}
 		conns = append(conns, c)
 	}
+	ut := &udpTransport{conns: map[netip.AddrPort]*net.UDPConn{}}
+	for i, c := range conns {
+		ut.conns[boundAddr(c, addrs[i])] = c
+	}
+	s.mu.Lock()
+	s.udp = ut
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.udp = nil
+		s.mu.Unlock()
+	}()
 	var wg sync.WaitGroup
 	errs := make(chan error, len(conns))
 	for i, c := range conns {
@@ -58,9 +70,7 @@ func (s *Server) Serve(ctx context.Context, addrs ...netip.AddrPort) error {
 func (s *Server) serveConn(c *net.UDPConn, local netip.AddrPort) error {
 	buf := make([]byte, MaxMessage)
 	natt := local.Port() == NATTPort
-	if a, ok := c.LocalAddr().(*net.UDPAddr); ok && local.Port() == 0 {
-		local = netip.AddrPortFrom(local.Addr(), uint16(a.Port)) // port chosen by the system
-	}
+	local = boundAddr(c, local)
 	for {
 		n, from, err := c.ReadFromUDPAddrPort(buf)
 		if err != nil {
@@ -90,4 +100,44 @@ func (s *Server) serveConn(c *net.UDPConn, local netip.AddrPort) error {
 			s.log.Info("sending response failed", "to", from, "err", err)
 		}
 	}
+}
+
+// boundAddr is the address c listens on: asked, with the port the system
+// chose when asked for port 0.
+func boundAddr(c *net.UDPConn, asked netip.AddrPort) netip.AddrPort {
+	if a, ok := c.LocalAddr().(*net.UDPAddr); ok && asked.Port() == 0 {
+		return netip.AddrPortFrom(asked.Addr(), uint16(a.Port))
+	}
+	return asked
+}
+
+// udpTransport sends our requests from Serve's sockets.
+type udpTransport struct {
+	conns map[netip.AddrPort]*net.UDPConn // read-only after Serve set it up
+}
+
+func (u *udpTransport) Local(remote netip.AddrPort) (netip.AddrPort, bool) {
+	var best netip.AddrPort
+	for a := range u.conns {
+		if a.Addr().Unmap().Is4() != remote.Addr().Unmap().Is4() ||
+			(a.Port() == NATTPort) != (remote.Port() == NATTPort) {
+			continue
+		}
+		if !best.IsValid() || a.String() < best.String() { // deterministic choice
+			best = a
+		}
+	}
+	return best, best.IsValid()
+}
+
+func (u *udpTransport) Send(msg []byte, local, remote netip.AddrPort) error {
+	c := u.conns[local]
+	if c == nil {
+		return fmt.Errorf("ike: no socket on %s", local)
+	}
+	if local.Port() == NATTPort {
+		msg = append([]byte{0, 0, 0, 0}, msg...)
+	}
+	_, err := c.WriteToUDPAddrPort(msg, remote)
+	return err
 }
