@@ -127,17 +127,16 @@ func (e *env) loadKey(st *credState, path, typ string, data []byte) {
 	if !ok {
 		return
 	}
-	if succeeded(reply) {
-		id, _ := reply.Get("id")
-		st.keys = remove(st.keys, id)
-	}
 	if e.format != formatText {
+		// swanctl keeps the id in raw mode, so the key is unloaded again
 		return
 	}
 	if !succeeded(reply) {
 		fmt.Fprintf(e.stderr, "loading '%s' failed: %s\n", path, errmsg(reply))
 		return
 	}
+	id, _ := reply.Get("id")
+	st.keys = remove(st.keys, id)
 	fmt.Fprintf(e.stdout, "loaded %s key from '%s'\n", typ, path)
 }
 

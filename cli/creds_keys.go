@@ -83,6 +83,8 @@ func (e *env) decryptWith(st *credState, folder, path, what, typ string,
 			return true
 		}
 		e.parseFailed(err, what, typ)
+		fmt.Fprintf(e.stderr, "configured decryption secret for '%s' invalid\n",
+			filepath.Base(path))
 	}
 	if e.has("noprompt") {
 		return false
@@ -101,7 +103,9 @@ func (e *env) loadKeyFile(st *credState, folder, parseType, rawType, path string
 	var key parsedKey
 	ok := e.decryptWith(st, folder, path, "CRED_PRIVATE_KEY", parseType,
 		func(pw func() (string, bool)) error {
-			k, err := parsePrivateKey(data, parseType, pw)
+			k, err := parsePrivateKey(data, parseType, pw, func() {
+				fmt.Fprintln(e.stderr, "  invalid passphrase")
+			})
 			key = k
 			return err
 		})
@@ -123,10 +127,6 @@ func (e *env) loadKeyRaw(st *credState, folder, rawType, path string, data []byt
 	if !ok {
 		return
 	}
-	if succeeded(reply) {
-		id, _ := reply.Get("id")
-		st.keys = remove(st.keys, id)
-	}
 	if e.format != formatText {
 		return
 	}
@@ -134,6 +134,8 @@ func (e *env) loadKeyRaw(st *credState, folder, rawType, path string, data []byt
 		fmt.Fprintf(e.stderr, "loading '%s' failed: %s\n", path, errmsg(reply))
 		return
 	}
+	id, _ := reply.Get("id")
+	st.keys = remove(st.keys, id)
 	fmt.Fprintf(e.stdout, "loaded %s key from '%s'\n", folder, path)
 }
 
@@ -192,10 +194,6 @@ func (e *env) loadTokens(st *credState) {
 		if !ok {
 			continue
 		}
-		if succeeded(reply) {
-			id, _ := reply.Get("id")
-			st.keys = remove(st.keys, id)
-		}
 		if e.format != formatText {
 			continue
 		}
@@ -203,8 +201,9 @@ func (e *env) loadTokens(st *credState) {
 			fmt.Fprintf(e.stderr, "loading '%s' failed: %s\n", name, errmsg(reply))
 			continue
 		}
-		// TODO: confirm the success line against a daemon with a PKCS#11 token.
 		id, _ := reply.Get("id")
+		st.keys = remove(st.keys, id)
+		// TODO: confirm the success line against a daemon with a PKCS#11 token.
 		fmt.Fprintf(e.stdout, "loaded key %s from token [keyid: %s]\n", name, id)
 	}
 }

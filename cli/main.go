@@ -208,10 +208,3 @@ func bareCommand(args []string) []string {
 	out := append([]string{"--" + args[0]}, args[1:]...)
 	return out
 }
-
-// textf prints to stdout unless a raw or pretty dump was asked for.
-func (e *env) textf(format string, args ...any) {
-	if e.format == formatText {
-		fmt.Fprintf(e.stdout, format, args...)
-	}
-}

@@ -69,8 +69,8 @@ type pkcs12PBEParams struct {
 	Iterations int
 }
 
-// pbeDecrypt decrypts data encrypted with algorithm alg under password.
-// bmp says whether a PKCS#12 scheme takes the password as a BMPString.
+// pbeDecrypt decrypts data encrypted with algorithm alg under password
+// (PBES2 takes it as it is, the PKCS#12 schemes as a BMPString).
 func pbeDecrypt(alg pkix.AlgorithmIdentifier, data []byte, password string) ([]byte, error) {
 	switch alg.Algorithm.String() {
 	case oidPBES2:
@@ -155,7 +155,6 @@ func bmpPassword(pw string) []byte {
 
 // pkcs12KDF derives n bytes as in RFC 7292 appendix B.2.
 func pkcs12KDF(h func() hash.Hash, pw, salt []byte, iter int, id byte, n int) []byte {
-	u := h().Size()
 	v := h().BlockSize()
 	fill := func(b []byte) []byte {
 		if len(b) == 0 {
@@ -193,7 +192,6 @@ func pkcs12KDF(h func() hash.Hash, pw, salt []byte, iter int, id byte, n int) []
 			}
 		}
 	}
-	_ = u
 	return out[:n]
 }
 

@@ -53,8 +53,10 @@ type encryptedPKCS8 struct {
 
 // parsePrivateKey parses a key file for a wanted type (ANY, RSA or
 // ECDSA). passwords yields the passphrases to try for an encrypted key, one
-// per call, and false when there are no more.
-func parsePrivateKey(data []byte, want string, passwords func() (string, bool)) (parsedKey, error) {
+// per call, and false when there are no more; badPass, if not nil, is told
+// of each one that does not decrypt a traditional encrypted PEM block.
+func parsePrivateKey(data []byte, want string, passwords func() (string, bool),
+	badPass func()) (parsedKey, error) {
 	blocks, isPEM := pemBlocks(data)
 	if !isPEM {
 		if !looksDER(data) {
@@ -89,6 +91,9 @@ func parsePrivateKey(data []byte, want string, passwords func() (string, bool)) 
 			k, err := tryPasswords(passwords, func(pw string) (parsedKey, error) {
 				plain, err := decryptPEMBlock(dek, der, pw)
 				if err != nil {
+					if badPass != nil {
+						badPass()
+					}
 					return parsedKey{}, err
 				}
 				return parseKeyDER(plain, want)
