@@ -181,6 +181,7 @@ func (sa *ikeSA) finishInit(raw []byte, m *Message, kex keyExchange) error {
 	sa.mu.Lock()
 	defer sa.mu.Unlock()
 	sa.spir, sa.suite, sa.nr = m.SPIr, st, append([]byte(nil), nr.Data...)
+	sa.reqID = 1 // IKE_SA_INIT was message 0
 	sa.initResp = append([]byte(nil), raw...)
 	sa.prf, _ = prfHash(st.prf)
 	sa.keys = deriveIKE(st, sa.ni, sa.nr, shared, sa.spii, sa.spir)

@@ -28,7 +28,18 @@ func proposalText(p Proposal) string {
 		proto = "ESP"
 	}
 	var parts []string
-	for _, t := range p.Transforms {
+	for _, typ := range []TransformType{TransEncr, TransInteg, TransPRF, TransDH, TransESN} {
+		parts = appendNames(parts, p.Transforms, typ)
+	}
+	return proto + ":" + strings.Join(parts, "/")
+}
+
+// appendNames adds the names of the transforms of type typ.
+func appendNames(parts []string, ts []Transform, typ TransformType) []string {
+	for _, t := range ts {
+		if t.Type != typ {
+			continue
+		}
 		n, ok := transformNames[[2]uint16{uint16(t.Type), t.ID}]
 		if !ok {
 			n = "UNKNOWN_" + itoa(uint32(t.ID))
@@ -38,5 +49,5 @@ func proposalText(p Proposal) string {
 		}
 		parts = append(parts, n)
 	}
-	return proto + ":" + strings.Join(parts, "/")
+	return parts
 }
