@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"github.com/charond/charond/conn"
 	"github.com/charond/charond/identity"
@@ -93,6 +94,8 @@ func within(got, proposed []Selector) bool {
 	return len(got) > 0
 }
 
+func isESN(t Transform) bool { return t.Type == TransESN }
+
 // childRequest are the payloads that ask for a CHILD_SA of cfg: SA with a
 // fresh inbound SPI, TSi and TSr; it returns the SPI too.
 func (sa *ikeSA) childRequest(cfg *Child, tsi, tsr []Selector) ([]Payload, uint32) {
@@ -101,6 +104,12 @@ func (sa *ikeSA) childRequest(cfg *Child, tsi, tsr []Selector) ([]Payload, uint3
 	for i := range props {
 		props[i].Num = uint8(i + 1)
 		props[i].SPI = binary.BigEndian.AppendUint32(nil, spi)
+		// ESP proposals must carry an ESN transform (RFC 7296 section
+		// 3.3.3); without one configured, offer no ESN.
+		if !slices.ContainsFunc(props[i].Transforms, isESN) {
+			props[i].Transforms = append(slices.Clone(props[i].Transforms),
+				Transform{Type: TransESN})
+		}
 	}
 	ps := []Payload{&SA{Proposals: props}, &TS{Selectors: tsi},
 		&TS{Responder: true, Selectors: tsr}}
