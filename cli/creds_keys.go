@@ -64,6 +64,9 @@ func (e *env) promptSource(folder, path string) func() (string, bool) {
 
 // parseFailed prints what libstrongswan logs when no plugin could build a
 // credential from a file.
+// TODO: the ASN.1 parser's own lines for DER that is no key ("L1 -
+// privateKeyAlgorithm: ...") and the messages for wrong passphrases of
+// PKCS#8 and PKCS#12 files are not reproduced.
 func (e *env) parseFailed(err error, what, typ string) {
 	if errors.Is(err, errUnknownFormat) {
 		fmt.Fprintln(e.stderr, "  file coded in unknown format, discarded")
