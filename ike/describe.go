@@ -24,6 +24,10 @@ func describe(ps []Payload) string {
 			b.WriteString("N(" + n.NType.String() + ")")
 			continue
 		}
+		if cp, ok := p.(*CP); ok {
+			b.WriteString(cpText(cp))
+			continue
+		}
 		if s, ok := payloadNames[p.Type()]; ok {
 			b.WriteString(s)
 		} else {
@@ -34,3 +38,29 @@ func describe(ps []Payload) string {
 }
 
 func itoa(n uint32) string { return strconv.FormatUint(uint64(n), 10) }
+
+var attrNames = map[uint16]string{
+	AttrIP4Address: "ADDR", 2: "MASK", AttrIP4DNS: "DNS", 4: "NBNS", 7: "VER",
+	AttrIP6Address: "ADDR6", AttrIP6DNS: "DNS6", 13: "SUBNET", 15: "SUBNET6",
+}
+
+// cpText prints a configuration payload as strongSwan does:
+// CPRQ(ADDR ADDR6 DNS DNS6).
+func cpText(cp *CP) string {
+	s := "CP"
+	switch cp.CfgType {
+	case CfgRequest:
+		s = "CPRQ"
+	case CfgReply:
+		s = "CPRP"
+	}
+	var names []string
+	for _, a := range cp.Attrs {
+		n, ok := attrNames[a.Type]
+		if !ok {
+			n = "UNKNOWN_" + itoa(uint32(a.Type))
+		}
+		names = append(names, n)
+	}
+	return s + "(" + strings.Join(names, " ") + ")"
+}

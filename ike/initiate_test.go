@@ -2,6 +2,7 @@ package ike
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"net/netip"
 	"os"
@@ -336,5 +337,34 @@ func TestInitiateInvalidKEAndNAT(t *testing.T) {
 	}
 	if c := e.dp.installed[0]; !c.Encap || c.Remote.Port() != 4500 {
 		t.Errorf("CHILD_SA not UDP-encapsulated: %+v", c)
+	}
+}
+
+func TestCPRequestAndESN(t *testing.T) {
+	cp := cpRequest([]netip.Addr{netip.IPv4Unspecified(), netip.MustParseAddr("fec3::9")})
+	if got := describe([]Payload{cp}); got != "CPRQ(ADDR ADDR6 DNS DNS6)" {
+		t.Errorf("CFG_REQUEST described as %s", got)
+	}
+	if v := cp.Attrs[1].Value; len(v) != 17 || addrFrom(v[:16]).String() != "fec3::9" {
+		t.Errorf("specific IPv6 request %x", v)
+	}
+	vips, dns := cpReply([]Payload{&CP{CfgType: CfgReply, Attrs: []CPAttr{
+		{Type: AttrIP4Address, Value: []byte{10, 3, 0, 5}},
+		{Type: AttrIP6Address, Value: append(netip.MustParseAddr("fec3::5").AsSlice(), 64)},
+		{Type: AttrIP6DNS, Value: netip.MustParseAddr("fec1::20").AsSlice()},
+		{Type: AttrIP4DNS, Value: []byte{1, 2}}, // malformed: ignored
+	}}})
+	if sprint(vips) != "[10.3.0.5 fec3::5]" || sprint(dns) != "[fec1::20]" {
+		t.Errorf("CFG_REPLY read as %v %v", vips, dns)
+	}
+	e := newClientEnv(t, carolPeer("aes128-sha256-x25519"), gatewayPeer("aes128-sha256-x25519"))
+	sa := &ikeSA{srv: e.srv}
+	ps, spi := sa.childRequest(&carolPeer("aes128-sha256-x25519").Children[0], nil, nil)
+	p := ps[0].(*SA).Proposals[0]
+	if binary.BigEndian.Uint32(p.SPI) != spi || spi < 0xc0000000 {
+		t.Errorf("SPI %x in proposal, %x returned", p.SPI, spi)
+	}
+	if got := proposalText(p); got != "ESP:AES_CBC_128/HMAC_SHA2_256_128/NO_EXT_SEQ" {
+		t.Errorf("ESP proposal offered: %s", got)
 	}
 }

@@ -109,7 +109,7 @@ func (m *Manager) Install(s Setup) error {
 		if slices.Contains(in.vips, p) {
 			continue
 		}
-		m.log.Info("installing new virtual IP "+v.String(), "link", in.link)
+		m.log.Debug("adding virtual IP "+v.String(), "link", in.link)
 		if err := m.opt.Kernel.AddVirtualIP(in.link, p); err != nil {
 			return fmt.Errorf("kernel: installing virtual IP %s: %w", v, err)
 		}
@@ -187,7 +187,7 @@ func (m *Manager) remove(name string, in *installed) error {
 		}
 	}
 	for _, p := range in.vips {
-		m.log.Info("removing virtual IP "+p.Addr().String(), "link", in.link)
+		m.log.Debug("deleting virtual IP "+p.Addr().String(), "link", in.link)
 		if err := m.opt.Kernel.DelVirtualIP(in.link, p); err != nil &&
 			!errors.Is(err, ErrNotFound) {
 			keep(fmt.Errorf("kernel: removing virtual IP %s: %w", p.Addr(), err))
