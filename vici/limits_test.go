@@ -339,3 +339,24 @@ func TestCloseDropsStuckClient(t *testing.T) {
 	}
 	logs.waitFor(t, "vici clients not reading at shutdown, dropped")
 }
+
+// tcp:// off loopback is refused before anything is bound, unless allowed.
+func TestListenRemoteTCPNeedsConsent(t *testing.T) {
+	for _, addr := range []string{"tcp://192.0.2.1:4502", "tcp://0.0.0.0:4502", "tcp://[::]:4502",
+		"tcp://example.org:4502"} {
+		if _, err := Listen(addr, ListenOptions{}); err == nil ||
+			!strings.Contains(err.Error(), "not a loopback address") {
+			t.Fatalf("%s: %v", addr, err)
+		}
+	}
+	// With consent the address is tried: this one is not ours to bind.
+	_, err := Listen("tcp://192.0.2.1:4502", ListenOptions{AllowRemoteTCP: true})
+	if err == nil || strings.Contains(err.Error(), "not a loopback address") {
+		t.Fatalf("allowed remote tcp: %v", err)
+	}
+	l, err := Listen("tcp://127.0.0.1:0", ListenOptions{})
+	if err != nil {
+		t.Fatalf("loopback refused: %v", err)
+	}
+	l.Close()
+}
