@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -249,4 +251,45 @@ func TestHardFileLimitRaised(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.waitLog(fmt.Sprintf("open file limit\" subsys=dmn limit=%d", rl.Max))
+}
+
+// Out of descriptors, charond stops accepting for a while, says so, keeps
+// serving the clients it has and takes the waiting ones once some leave.
+func TestHardOutOfDescriptors(t *testing.T) {
+	d := startHard(t, "", "", true)
+	// Restart it under a shell that caps its descriptors, keeping the
+	// harness's log and clean-up.
+	d.stop(10 * time.Second)
+	d.log = &hardLogBuffer{}
+	d.done = make(chan error, 1)
+	d.cmd = exec.Command("/bin/sh", "-c", `ulimit -n 48 && exec "$0" "$@"`,
+		filepath.Join(binDir, "charond"), "--config", d.Conf, "--uri", d.URI,
+		"--log-level", "debug")
+	d.cmd.Stderr = d.log
+	if err := d.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { d.done <- d.cmd.Wait() }()
+	d.waitLog("charond starting")
+	d.waitLog("open file limit below max_clients")
+	first := hardSession(t, d.Path)
+	var conns []net.Conn
+	for range 60 {
+		c, err := net.Dial("unix", d.Path)
+		if err != nil {
+			t.Fatalf("dial refused while the daemon is out of descriptors: %v", err)
+		}
+		conns = append(conns, c)
+	}
+	d.waitLog("accepting vici client failed, retrying")
+	if _, err := first.Call(callCtx(t), "version", nil); err != nil {
+		t.Fatalf("connected client not served while out of descriptors: %v", err)
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	late := hardSession(t, d.Path)
+	if _, err := late.Call(callCtx(t), "version", nil); err != nil {
+		t.Fatalf("client after descriptors freed: %v", err)
+	}
 }
