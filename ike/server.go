@@ -46,12 +46,12 @@ type halfKey struct {
 	remote netip.AddrPort
 }
 
-// Server is an IKEv2 responder. Handle processes one datagram; Serve runs
-// it on UDP sockets. It is safe for concurrent use.
+// Server is an IKEv2 responder and initiator. Handle processes one
+// datagram; Serve runs it on UDP sockets. It is safe for concurrent use.
 //
-// TODO: established IKE_SAs and CHILD_SAs have no lifetimes, and the server
-// sends no requests of its own (no DPD, rekeying or deletes): an SA lives
-// until the peer deletes it or replaces it with INITIAL_CONTACT.
+// TODO: established IKE_SAs and CHILD_SAs have no lifetimes and the server
+// sends no DPD: an SA lives until Terminate, the peer's delete or
+// INITIAL_CONTACT; rekeying happens only through RekeyChild.
 type Server struct {
 	opt    Options
 	log    *slog.Logger
