@@ -3,8 +3,10 @@ package vici
 import "time"
 
 // Limits bound what one client can make the server hold. Zero fields take
-// the defaults of DefaultLimits. Memory held for clients is bounded by
-// MaxClients × (MaxFrame + QueueBytes) plus the decoded requests in flight.
+// the defaults of DefaultLimits. Each client has at most one request in
+// flight, so memory held for clients is bounded by MaxClients × (MaxFrame +
+// QueueBytes + a decoded request); a decoded element costs up to 350 bytes
+// (BenchmarkDecodeMaxElements), which is what MaxElements bounds.
 type Limits struct {
 	MaxFrame     int           // largest request frame accepted (strongSwan: 512 KiB)
 	MaxReply     int           // largest reply or event frame sent
@@ -24,7 +26,7 @@ var DefaultLimits = Limits{
 	MaxFrame:     MaxFrameSize,
 	MaxReply:     MaxFrameSize,
 	MaxDepth:     64,
-	MaxElements:  200000,
+	MaxElements:  10000, // far above any request swanctl sends; 3.4 MB decoded
 	MaxClients:   1024,
 	QueueBytes:   4 << 20,
 	WriteTimeout: 30 * time.Second,

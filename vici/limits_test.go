@@ -360,3 +360,20 @@ func TestListenRemoteTCPNeedsConsent(t *testing.T) {
 	}
 	l.Close()
 }
+
+// BenchmarkDecodeMaxElements decodes the costliest request the default
+// limits admit: MaxElements empty key/values, the element that costs most
+// memory per byte sent. Its B/op is the figure in the Limits comment.
+func BenchmarkDecodeMaxElements(b *testing.B) {
+	var body []byte
+	for range DefaultLimits.MaxElements {
+		body = append(body, elemKeyValue, 1, 'k', 0, 0)
+	}
+	lim := DecodeLimits{MaxDepth: DefaultLimits.MaxDepth, MaxElements: DefaultLimits.MaxElements}
+	b.ReportAllocs()
+	for range b.N {
+		if _, err := DecodeWithLimits(body, lim); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
