@@ -135,20 +135,46 @@ func (d *Daemon) getPools(_ context.Context, req *vici.Request) *vici.Message {
 }
 
 // poolsReply builds the get-pools reply. Names within each section are
-// unique by construction, so entries are appended without lookups; the
-// lease sections and their short texts are allocated in bulk, as replies
-// may list hundreds of thousands of leases.
+// unique by construction, so entries are appended without lookups. The
+// sections, their entries and their texts are allocated in bulk, for the
+// pool sections as for the lease sections: replies may list hundreds of
+// thousands of leases, and monitoring polls them.
 func poolsReply(pools []pool.Info, leases bool) *vici.Message {
-	reply := vici.NewMessage()
+	// base, size, online and offline of each pool, cut from one buffer
+	buf := make([]byte, 0, len(pools)*40)
+	ends := make([]int32, 0, 4*len(pools))
 	for _, in := range pools {
-		sec := reply.AddSection(in.Name)
-		kv(sec, "base", in.Range.Base.String())
-		kv(sec, "size", strconv.FormatUint(uint64(in.Range.Size), 10))
-		kv(sec, "online", strconv.Itoa(in.Online))
-		kv(sec, "offline", strconv.Itoa(in.Offline))
+		buf = in.Range.Base.AppendTo(buf)
+		ends = append(ends, int32(len(buf)))
+		buf = strconv.AppendUint(buf, uint64(in.Range.Size), 10)
+		ends = append(ends, int32(len(buf)))
+		buf = strconv.AppendInt(buf, int64(in.Online), 10)
+		ends = append(ends, int32(len(buf)))
+		buf = strconv.AppendInt(buf, int64(in.Offline), 10)
+		ends = append(ends, int32(len(buf)))
+	}
+	text := string(buf)
+	per := 4
+	if leases {
+		per = 5
+	}
+	secs := make([]vici.Message, len(pools))
+	entries := make([]vici.Entry, per*len(pools))
+	reply := vici.NewMessage()
+	reply.Grow(len(pools))
+	pos := int32(0)
+	for i, in := range pools {
+		sec := &secs[i]
+		sec.SetBuffer(entries[per*i : per*i : per*(i+1)])
+		for j, key := range [...]string{"base", "size", "online", "offline"} {
+			end := ends[4*i+j]
+			kv(sec, key, text[pos:end])
+			pos = end
+		}
 		if leases {
 			leaseSections(sec.AddSection("leases"), in.Leases)
 		}
+		reply.Append(vici.Entry{Kind: vici.KindSection, Name: in.Name, Section: sec})
 	}
 	return reply
 }

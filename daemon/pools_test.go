@@ -337,3 +337,34 @@ func BenchmarkGetPools100k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGetPools100Pools is the monitoring poll of the side-by-side
+// benchmark (bench/): 100 pools, encoded as the server sends it.
+func BenchmarkGetPools100Pools(b *testing.B) {
+	d := New(Options{})
+	h := handlers{}
+	d.Register(h)
+	for i := range 100 {
+		r, _, err := pool.ParseAddrs(fmt.Sprintf("10.%d.%d.0/24", 3+i/250, i%250))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := d.Pools().Load(fmt.Sprintf("pool%03d", i), r, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, leases := range []string{"no", "yes"} {
+		b.Run("leases="+leases, func(b *testing.B) {
+			req := vici.NewRequest("get-pools", vici.NewMessage().Set("leases", leases), nil)
+			f := h["get-pools"]
+			var buf []byte
+			b.ReportAllocs()
+			for b.Loop() {
+				var err error
+				if buf, err = f(context.Background(), req).AppendEncoded(buf[:0]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
