@@ -28,7 +28,7 @@ type daemon struct {
 // logging at charon's default level 1 to a file.
 const charonConf = `charon {
   load_modular = no
-  load = random nonce aes sha1 sha2 md5 hmac gmp curve25519 x509 pubkey pem pkcs1 pkcs8 constraints kdf kernel-libipsec kernel-netlink socket-default vici counters openssl
+  load = random nonce aes sha1 sha2 md5 hmac gmp x509 pubkey pem pkcs1 pkcs8 constraints kdf kernel-libipsec kernel-netlink socket-default vici counters openssl
   plugins {
     vici {
       socket = unix://%[1]s/charon.vici
@@ -50,7 +50,7 @@ const charonConf = `charon {
   }
 }
 swanctl {
-  load = pem pkcs1 pkcs8 x509 pubkey gmp random nonce aes sha1 sha2 md5 hmac curve25519 openssl
+  load = pem pkcs1 pkcs8 x509 pubkey gmp random nonce aes sha1 sha2 md5 hmac openssl
 }
 `
 

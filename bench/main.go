@@ -31,8 +31,17 @@ func main() {
 	flag.IntVar(&c.rounds, "rounds", 5, "rounds of every workload against both daemons")
 	flag.IntVar(&c.calls, "calls", 1000, "get-pools calls per measurement")
 	flag.DurationVar(&c.rateFor, "rate-time", 2*time.Second, "length of a version rate run")
+	sock := flag.String("sock", "", "with -do: the socket of a running daemon")
+	do := flag.String("do", "", "run one govici workload (pools, pools-leases, version-1, "+
+		"version-16) against -sock and print its figure, for profiling")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
+	if *do != "" {
+		if err := one(c, *sock, *do); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if c.run == "" {
 		log.Fatal("-run is required")
 	}
@@ -201,5 +210,30 @@ func (r *results) rate(c config, d *daemon, n int, key string) error {
 	}
 	r.add(key, d.name, v)
 	r.add(key+"-refused", d.name, float64(refused))
+	return nil
+}
+
+// one runs a single govici workload against a running daemon.
+func one(c config, sock, do string) error {
+	switch do {
+	case "pools", "pools-leases":
+		el, err := getPools(sock, c.calls, do == "pools-leases")
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%s: %d calls in %v\n", do, c.calls, el)
+	case "version-1", "version-16":
+		n := 1
+		if do == "version-16" {
+			n = 16
+		}
+		v, refused, err := versionRate(sock, n, c.rateFor, 1_000_000)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%s: %.0f/s, %d refused\n", do, v, refused)
+	default:
+		return fmt.Errorf("unknown workload %q", do)
+	}
 	return nil
 }
