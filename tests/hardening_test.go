@@ -148,6 +148,21 @@ func TestHardReloadKeepsClients(t *testing.T) {
 	if _, err := s.Call(callCtx(t), "version", nil); err != nil {
 		t.Fatalf("client dropped by reload-settings: %v", err)
 	}
+	// A broken file is refused and changes nothing.
+	if err := os.WriteFile(d.Conf, []byte("charond { vici {\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d.cmd.Process.Signal(syscall.SIGHUP)
+	d.waitLog("reloading settings failed")
+	if _, err := s.Call(callCtx(t), "reload-settings", nil); err == nil {
+		t.Fatal("reload-settings of a broken file succeeded")
+	}
+	if _, err := s.Call(callCtx(t), "version", nil); err != nil {
+		t.Fatalf("client dropped by a failed reload: %v", err)
+	}
+	if hardRawClosed(t, d.Path, hardDeepFrame(20)) {
+		t.Fatal("a failed reload changed the limits")
+	}
 }
 
 // Limits set in strongswan.conf bite, with a log line, and the daemon
