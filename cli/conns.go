@@ -31,7 +31,7 @@ func (e *env) streamList(cmd, event string, req *vici.Message,
 	defer func() { _ = out.Flush(); e.stdout = stdout }()
 	reply, err := e.client.stream(cmd, event, req, func(m *vici.Message) {
 		if e.format != formatText {
-			dump(e.stdout, event+" event", m, e.format)
+			dump(e.stdout, eventLabel(cmd, event), m, e.format)
 			return
 		}
 		render(m)
@@ -46,6 +46,15 @@ func (e *env) streamList(cmd, event string, req *vici.Message,
 		dump(e.stdout, cmd+" reply", reply, e.format)
 	}
 	return 0
+}
+
+// eventLabel is the label swanctl dumps a streamed event under: the event's
+// name, except for list-authorities, which uses the command's.
+func eventLabel(cmd, event string) string {
+	if cmd == "list-authorities" {
+		return cmd + " event"
+	}
+	return event + " event"
 }
 
 // writeConns renders one list-conn event.

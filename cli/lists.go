@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/charond/charond/vici"
@@ -48,26 +49,39 @@ var cmdListAuthorities = &command{
 	opts: []option{optHelp, nameOpt("name", 'n', "filter by authority name"),
 		optRaw, optPretty},
 	run: func(e *env) int {
-		// TODO: the layout of multi-valued URI lines is not checked
-		// against swanctl's.
 		return e.streamList("list-authorities", "list-authority", e.selectors("name"),
-			func(m *vici.Message) {
-				for _, a := range m.Entries() {
-					if a.Kind != vici.KindSection {
-						continue
-					}
-					fmt.Fprintf(e.stdout, "%s:\n", a.Name)
-					if v, ok := a.Section.Get("cacert"); ok {
-						fmt.Fprintf(e.stdout, "  cacert: %s\n", v)
-					}
-					for _, k := range []string{"crl_uris", "ocsp_uris"} {
-						if l, _ := a.Section.List(k); len(l) > 0 {
-							fmt.Fprintf(e.stdout, "  %s: %s\n", k, strings.Join(l, " "))
-						}
-					}
-				}
-			})
+			func(m *vici.Message) { writeAuthorities(e.stdout, m) })
 	},
+}
+
+// writeAuthorities renders a list-authority event as swanctl 5.9.8 does:
+// further CRL URIs are indented under the first, while every OCSP URI
+// repeats its label.
+func writeAuthorities(w io.Writer, m *vici.Message) {
+	for _, a := range m.Entries() {
+		if a.Kind != vici.KindSection {
+			continue
+		}
+		fmt.Fprintf(w, "%s:\n", a.Name)
+		if v, ok := a.Section.Get("cacert"); ok {
+			fmt.Fprintf(w, "  cacert: %s\n", v)
+		}
+		crls, _ := a.Section.List("crl_uris")
+		for i, u := range crls {
+			label := "  crl_uris:  "
+			if i > 0 {
+				label = strings.Repeat(" ", len(label))
+			}
+			fmt.Fprintf(w, "%s%s\n", label, u)
+		}
+		ocsps, _ := a.Section.List("ocsp_uris")
+		for _, u := range ocsps {
+			fmt.Fprintf(w, "  ocsp_uris: %s\n", u)
+		}
+		if v, ok := a.Section.Get("cert_uri_base"); ok {
+			fmt.Fprintf(w, "  cert_uri_base: %s\n", v)
+		}
+	}
 }
 
 var cmdListAlgs = &command{
