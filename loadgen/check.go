@@ -21,6 +21,7 @@ type Runtime struct {
 	OpenFiles  int
 }
 
+// String renders the figures on one line, memory in MiB.
 func (r Runtime) String() string {
 	return fmt.Sprintf("goroutines %d, heap live %.1f MiB, heap alloc %.1f MiB, sys %.1f MiB, "+
 		"clients %d, open files %d", r.Goroutines, mib(r.HeapLive), mib(r.HeapAlloc),

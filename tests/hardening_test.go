@@ -158,7 +158,8 @@ func TestHardReloadKeepsClients(t *testing.T) {
 	if hardRawClosed(t, d.Path, hardDeepFrame(20)) {
 		t.Fatal("depth 20 refused under the default limit of 64")
 	}
-	if err := os.WriteFile(d.Conf, []byte("charond { vici { max_depth = 8 } }\n"), 0o644); err != nil {
+	conf := []byte("charond { vici { max_depth = 8 } }\n")
+	if err := os.WriteFile(d.Conf, conf, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	d.cmd.Process.Signal(syscall.SIGHUP)

@@ -221,7 +221,8 @@ func TestLimitQueueBytes(t *testing.T) {
 }
 
 func TestLimitWriteTimeoutDropsOnlyThatClient(t *testing.T) {
-	_, path, logs := startLogged(t, Limits{QueueBytes: 32 << 10, WriteTimeout: 300 * time.Millisecond})
+	_, path, logs := startLogged(t, Limits{QueueBytes: 32 << 10,
+		WriteTimeout: 300 * time.Millisecond})
 	stuck := dialRaw(t, path)
 	var reqs []byte
 	for range 100 {
