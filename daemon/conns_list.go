@@ -28,10 +28,10 @@ func authMessage(m *vici.Message, a *conn.Auth) {
 	for i, g := range a.Groups {
 		groups[i] = conn.NormalizeID(g)
 	}
-	m.SetList("groups", groups)
-	m.SetList("cert_policy", a.CertPolicy)
-	m.SetList("certs", certSubjects(a.Certs))
-	m.SetList("cacerts", certSubjects(a.CACerts))
+	list(m, "groups", groups)
+	list(m, "cert_policy", a.CertPolicy)
+	list(m, "certs", certSubjects(a.Certs))
+	list(m, "cacerts", certSubjects(a.CACerts))
 }
 
 func authRuleValue(a *conn.Auth, r conn.Rule) string {
@@ -73,23 +73,23 @@ func certSubjects(certs []conn.Cert) []string {
 
 // childMessage fills one child section of a list-conn event.
 func childMessage(m *vici.Message, ch *conn.Child) {
-	m.Set("mode", strings.ToUpper(ch.Mode))
+	kv(m, "mode", strings.ToUpper(ch.Mode))
 	if ch.Label != "" {
 		// 5.9.8 prints a label's encoding: the string with its NUL, in hex
-		m.Set("label", hex.EncodeToString(append([]byte(ch.Label), 0)))
+		kv(m, "label", hex.EncodeToString(append([]byte(ch.Label), 0)))
 	}
-	m.Set("rekey_time", strconv.FormatUint(ch.RekeyTime, 10))
-	m.Set("rekey_bytes", strconv.FormatUint(ch.RekeyBytes, 10))
-	m.Set("rekey_packets", strconv.FormatUint(ch.RekeyPackets, 10))
-	m.Set("dpd_action", ch.DPDAction.String())
-	m.Set("close_action", ch.CloseAction.String())
-	m.SetList("local-ts", tsStrings(ch.LocalTS))
-	m.SetList("remote-ts", tsStrings(ch.RemoteTS))
+	kv(m, "rekey_time", strconv.FormatUint(ch.RekeyTime, 10))
+	kv(m, "rekey_bytes", strconv.FormatUint(ch.RekeyBytes, 10))
+	kv(m, "rekey_packets", strconv.FormatUint(ch.RekeyPackets, 10))
+	kv(m, "dpd_action", ch.DPDAction.String())
+	kv(m, "close_action", ch.CloseAction.String())
+	list(m, "local-ts", tsStrings(ch.LocalTS))
+	list(m, "remote-ts", tsStrings(ch.RemoteTS))
 	if ch.Interface != "" {
-		m.Set("interface", ch.Interface)
+		kv(m, "interface", ch.Interface)
 	}
 	if ch.Priority != 0 {
-		m.Set("priority", strconv.FormatUint(uint64(ch.Priority), 10))
+		kv(m, "priority", strconv.FormatUint(uint64(ch.Priority), 10))
 	}
 }
 

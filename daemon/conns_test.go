@@ -1,6 +1,9 @@
 package daemon
 
 import (
+	"context"
+	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -246,5 +249,60 @@ func TestConnOrderAndUnload(t *testing.T) {
 	}
 	if _, evs = h.call(t, "list-conns", sec("ike", "nope")); len(evs) != 0 {
 		t.Errorf("unknown name: %d events", len(evs))
+	}
+}
+
+// benchConn is a connection of the side-by-side benchmark (bench/gen.go).
+func benchConn(i int) *vici.Message {
+	return sec(fmt.Sprintf("rw%05d", i), sec("version", "2",
+		"local_addrs", []string{"192.0.2.1"},
+		"remote_addrs", []string{fmt.Sprintf("198.51.%d.%d", 100+i/250, 1+i%250)},
+		"proposals", []string{"aes128-sha256-x25519", "aes256gcm16-prfsha384-ecp384"},
+		"pools", []string{fmt.Sprintf("pool%03d", i%100)}, "dpd_delay", "30s",
+		"local", sec("auth", "psk", "id", "gw.example.org"),
+		"remote", sec("auth", "psk", "id", fmt.Sprintf("client%05d@example.org", i)),
+		"children", sec("net", sec("local_ts", []string{"10.1.0.0/16", "fec1::/64"},
+			"esp_proposals", []string{"aes128gcm16", "aes128-sha256"},
+			"dpd_action", "clear"))))
+}
+
+// BenchmarkLoadConn is the daemon's side of one load-conn request of
+// swanctl --load-all, without the socket.
+func BenchmarkLoadConn(b *testing.B) {
+	d := New(Options{Logger: slog.New(slog.DiscardHandler)})
+	h := handlers{}
+	d.Register(h)
+	reqs := make([]*vici.Request, 1000)
+	for i := range reqs {
+		reqs[i] = vici.NewRequest("load-conn", benchConn(i), nil)
+	}
+	f := h["load-conn"]
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		f(context.Background(), reqs[i%len(reqs)])
+		i++
+	}
+}
+
+// BenchmarkListConns streams 1,000 connections, each event encoded as the
+// server sends it; --list-conns of 10,000 costs ten times this.
+func BenchmarkListConns(b *testing.B) {
+	d := New(Options{Logger: slog.New(slog.DiscardHandler)})
+	h := handlers{}
+	d.Register(h)
+	for i := range 1000 {
+		h["load-conn"](context.Background(), vici.NewRequest("load-conn", benchConn(i), nil))
+	}
+	var buf []byte
+	req := vici.NewRequest("list-conns", nil, func(_ string, ev *vici.Message) bool {
+		var err error
+		buf, err = ev.AppendEncoded(buf[:0])
+		return err == nil
+	})
+	f := h["list-conns"]
+	b.ReportAllocs()
+	for b.Loop() {
+		f(context.Background(), req)
 	}
 }
