@@ -39,6 +39,10 @@ go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 echo "== go test -race"
 go test -race -count=1 ./...
 
+echo "== load tool, briefly: 200 clients against a race-free build"
+go build -o bin/charond ./charond
+go run ./viciload --spawn bin/charond --clients 200 --duration 15s
+
 echo "== fuzz targets, briefly"
 fuzztime=${FUZZTIME:-10s}
 grep -rl --include='*_test.go' '^func Fuzz' . | sort | while read -r f; do
