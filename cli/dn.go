@@ -3,9 +3,7 @@ package cli
 import (
 	"crypto/x509"
 	"encoding/asn1"
-	"encoding/hex"
 	"strings"
-	"unicode/utf8"
 )
 
 // rdnNames are the short names strongSwan prints for attribute types of a
@@ -25,7 +23,7 @@ var rdnNames = map[string]string{
 // encoded order, "type=value" joined by ", ".
 func formatDN(der []byte) string {
 	var seq asn1.RawValue
-	if _, err := asn1.Unmarshal(der, &seq); err != nil {
+	if _, err := asn1.Unmarshal(der, &seq); err != nil || len(der) == 0 {
 		return "(invalid ID_DER_ASN1_DN)"
 	}
 	var parts []string
@@ -47,25 +45,35 @@ func formatDN(der []byte) string {
 			}
 			name, ok := rdnNames[atv.Type.String()]
 			if !ok {
-				name = atv.Type.String()
+				name = oidHex(atv.Type)
 			}
-			parts = append(parts, name+"="+dnValue(atv.Value.Bytes))
+			parts = append(parts, name+"="+printable(atv.Value.Bytes))
 		}
 	}
 	return strings.Join(parts, ", ")
 }
 
-// dnValue prints a value as text when it is printable, else as hex.
-func dnValue(b []byte) string {
-	if !utf8.Valid(b) {
-		return "#" + hex.EncodeToString(b)
-	}
-	for _, r := range string(b) {
-		if r < 0x20 || r == 0x7f {
-			return "#" + hex.EncodeToString(b)
+// printable shows a value as swanctl does: every byte that is not
+// printable ASCII, UTF-8 included, becomes '?'.
+func printable(b []byte) string {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if c < 0x20 || c > 0x7e {
+			c = '?'
 		}
+		out[i] = c
 	}
-	return string(b)
+	return string(out)
+}
+
+// oidHex shows an attribute type without a name as the hex bytes of its
+// encoded OID, as swanctl does ("2a:03:04" for 1.2.3.4).
+func oidHex(oid asn1.ObjectIdentifier) string {
+	der, err := asn1.Marshal(oid)
+	if err != nil || len(der) < 2 {
+		return oid.String()
+	}
+	return hexColons(der[2:])
 }
 
 // certSubject returns the subject of a DER certificate in strongSwan's form.

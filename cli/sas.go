@@ -88,34 +88,3 @@ func vips(m *vici.Message, key string) string {
 	}
 	return " [" + strings.Join(l, " ") + "]"
 }
-
-var cmdListCerts = &command{
-	name: "list-certs", short: 'x', desc: "list stored certificates",
-	usage: "--list-certs [--subject <dn/san>] [--pem]\n" +
-		"                 [--type x509|x509_ac|x509_crl|ocsp_response|pubkey]\n" +
-		"                 [--flag none|ca|aa|ocsp|any] [--raw|--pretty|--short|--utc]",
-	opts: []option{optHelp,
-		nameOpt("subject", 's', "filter by certificate subject"),
-		nameOpt("type", 't', "filter by certificate type"),
-		nameOpt("flag", 'f', "filter by X.509 certificate flag"),
-		{long: "pem", short: 'p', help: "print PEM encoding of certificate"},
-		optRaw, optPretty,
-		{long: "short", short: 'S', help: "omit some certificate details"},
-		{long: "utc", short: 'U', help: "use UTC for time fields"}},
-	run: func(e *env) int {
-		req := e.selectors("type", "flag", "subject")
-		rc := 0
-		// TODO: decode certificates for swanctl's text rendering; until
-		// then a certificate in text mode is reported once, exit 1.
-		render := func(*vici.Message) {
-			if rc == 0 {
-				fmt.Fprintln(e.stderr, "list-certs: only --raw and --pretty can show certificates")
-				rc = 1
-			}
-		}
-		if ret := e.streamList("list-certs", "list-cert", req, render); ret != 0 {
-			return ret
-		}
-		return rc
-	},
-}

@@ -1,0 +1,3 @@
+package cli
+
+func (l *certLister) ac(der []byte) bool { return false }
