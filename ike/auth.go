@@ -93,6 +93,7 @@ func (sa *ikeSA) handleAuth(req []Payload) ([]Payload, func()) {
 		"..."+endpoint(sa.remote, sa.remoteID), "ike_sa", sa.name())
 
 	cp, cpErr := sa.assignVIPs(req)
+	sa.ikeUpDown(true) // with the virtual IPs just assigned
 	if cp != nil {
 		resp = append(resp, cp)
 	}

@@ -181,7 +181,8 @@ func (sa *ikeSA) negotiateChild(req []Payload, ni, nr []byte) []Payload {
 		Encap: sa.natLocal || sa.natRemote, SPIIn: spiIn,
 		SPIOut: binary.BigEndian.Uint32(sel.SPI), Encr: st.encr, Integ: st.integ,
 		ESN: st.esn, Transport: transport, EncrIn: k.ei, IntegIn: k.ai,
-		EncrOut: k.er, IntegOut: k.ar, LocalTS: tsR, RemoteTS: tsI}
+		EncrOut: k.er, IntegOut: k.ar, LocalTS: tsR, RemoteTS: tsI,
+		Installed: sa.srv.opt.Now()}
 	for _, t := range sel.Transforms {
 		if t.Type == TransEncr {
 			child.EncrBits = t.KeyLen
@@ -193,6 +194,7 @@ func (sa *ikeSA) negotiateChild(req []Payload, ni, nr []byte) []Payload {
 		return []Payload{&Notify{NType: NNoProposalChosen}}
 	}
 	sa.children = append(sa.children, child)
+	sa.childUpDown(child, true)
 	log.Info("CHILD_SA "+cfg.Name+"{"+itoa(child.Unique)+"} established with SPIs "+
 		spiText(spiIn)+"_i "+spiText(child.SPIOut)+"_o and TS "+tsText(tsR)+" === "+
 		tsText(tsI), "ike_sa", sa.name())

@@ -3,6 +3,7 @@ package ike
 import (
 	"log/slog"
 	"net/netip"
+	"time"
 
 	"github.com/charond/charond/conn"
 	"github.com/charond/charond/identity"
@@ -100,6 +101,7 @@ type ChildSA struct {
 	Integ     uint16 // 0 for AEAD
 	ESN       bool
 	Transport bool
+	Installed time.Time
 	EncrIn    []byte // with the 4-byte salt for AEAD
 	EncrOut   []byte
 	IntegIn   []byte

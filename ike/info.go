@@ -47,6 +47,7 @@ func (sa *ikeSA) deleteChildren(d *Delete) *Delete {
 				sa.srv.log.Error("removing CHILD_SA failed", "child", c.Name, "err", err)
 			}
 			out.SPIs = append(out.SPIs, binary.BigEndian.AppendUint32(nil, c.SPIIn))
+			sa.childUpDown(c, false)
 			sa.children = append(sa.children[:i], sa.children[i+1:]...)
 			break
 		}

@@ -164,6 +164,9 @@ func (sa *ikeSA) authExchange(ctx context.Context, cfg *Child) error {
 		sa.deleteSelf(ctx)
 		return err
 	}
+	sa.mu.Lock()
+	sa.ikeUpDown(true) // with the virtual IPs just received
+	sa.mu.Unlock()
 	if n, ok := errorNotify(resp); ok {
 		sa.logc(1, "received "+n.NType.String()+" notify, no CHILD_SA built")
 		return fmt.Errorf("%w: establishing CHILD_SA '%s': peer sent %s", ErrFailed,

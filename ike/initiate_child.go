@@ -48,7 +48,7 @@ func (sa *ikeSA) adoptChild(cfg *Child, resp []Payload, spiIn uint32, tsi, tsr [
 		SPIOut: binary.BigEndian.Uint32(sel.SPI), Encr: st.encr, Integ: st.integ,
 		ESN: st.esn, Transport: transport && cfg.Transport,
 		EncrOut: k.ei, IntegOut: k.ai, EncrIn: k.er, IntegIn: k.ar,
-		LocalTS: gotI, RemoteTS: gotR}
+		LocalTS: gotI, RemoteTS: gotR, Installed: sa.srv.opt.Now()}
 	for _, t := range sel.Transforms {
 		if t.Type == TransEncr {
 			child.EncrBits = t.KeyLen
@@ -58,6 +58,7 @@ func (sa *ikeSA) adoptChild(cfg *Child, resp []Payload, spiIn uint32, tsi, tsr [
 		return fail("unable to install CHILD_SA: " + err.Error())
 	}
 	sa.children = append(sa.children, child)
+	sa.childUpDown(child, true)
 	if vi := sa.srv.opt.VirtualIPs; vi != nil && len(sa.localVIPs) > 0 {
 		var dst []netip.Prefix
 		for _, s := range gotR {

@@ -325,6 +325,8 @@ func TestInitiateInvalidKEAndNAT(t *testing.T) {
 	e := newClientEnv(t, carolPeer("aes128-sha256-x25519-ecp384"),
 		gatewayPeer("aes128-sha256-ecp384"))
 	e.toGW.seenAs = netip.MustParseAddr("203.0.113.7") // the client is behind a NAT
+	// ECP-384 under the race detector can outlast 50ms: no retransmits here.
+	e.srv.opt.RetransmitTimeout = 5 * time.Second
 	logs := &logRecorder{}
 	if err := e.srv.Initiate(ctx(t), "carol", "home", logs.log); err != nil {
 		t.Fatal(err)

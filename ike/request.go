@@ -110,6 +110,7 @@ func (sa *ikeSA) transmit(ctx context.Context, msg []byte, ex ExchangeType, id u
 		}
 		break
 	}
+	sa.srv.count(sa.connName(), ex, false, false)
 	timeout := sa.srv.opt.RetransmitTimeout
 	for try := 0; try <= sa.srv.opt.RetransmitTries; try++ {
 		if try > 0 {

@@ -68,11 +68,13 @@ type SAInfo struct {
 	Remote      netip.AddrPort
 	LocalID     identity.Identity
 	RemoteID    identity.Identity
+	NATLocal    bool // we are behind a NAT
 	NATRemote   bool
 	Initiator   bool // we initiated the IKE_SA
 	RemoteVIPs  []netip.Addr
 	LocalVIPs   []netip.Addr
 	Established time.Time
+	Algs        Algorithms
 	Children    []ChildSA // copies without keys
 }
 
@@ -86,17 +88,33 @@ func (sa *ikeSA) info() (SAInfo, bool) {
 	if sa.state != stateEstablished {
 		return SAInfo{}, false
 	}
-	i := SAInfo{Name: sa.peer.Name, Unique: sa.unique, SPIi: sa.spii, SPIr: sa.spir,
+	return sa.snapshot(), true
+}
+
+// snapshot describes the SA whatever its state; the caller holds sa.mu.
+func (sa *ikeSA) snapshot() SAInfo {
+	i := SAInfo{Unique: sa.unique, SPIi: sa.spii, SPIr: sa.spir,
 		Local: sa.local, Remote: sa.remote, LocalID: sa.localID, RemoteID: sa.remoteID,
-		NATRemote: sa.natRemote, RemoteVIPs: append([]netip.Addr(nil), sa.vips...),
+		NATLocal: sa.natLocal, NATRemote: sa.natRemote, RemoteVIPs: append([]netip.Addr(nil), sa.vips...),
 		Initiator: sa.initiator, LocalVIPs: append([]netip.Addr(nil), sa.localVIPs...),
 		Established: sa.established}
+	if sa.peer != nil {
+		i.Name = sa.peer.Name
+	}
+	if st := sa.suite; st != nil {
+		bits := st.encKey * 8
+		if st.aead() {
+			bits -= 32
+		}
+		i.Algs = Algorithms{Encr: st.encr, EncrBits: uint16(bits), Integ: st.integ,
+			PRF: st.prf, DH: st.dh}
+	}
 	for _, c := range sa.children {
 		cc := *c
 		cc.EncrIn, cc.EncrOut, cc.IntegIn, cc.IntegOut = nil, nil, nil, nil
 		i.Children = append(i.Children, cc)
 	}
-	return i, true
+	return i
 }
 
 // name is the connection name with the unique number, as strongSwan logs.
@@ -205,14 +223,19 @@ func (sa *ikeSA) destroyLocked() {
 	if sa.state == stateDeleted {
 		return
 	}
+	wasUp := sa.state == stateEstablished
 	sa.state = stateDeleted
 	sa.done.Store(true)
 	for _, c := range sa.children {
+		sa.childUpDown(c, false)
 		if err := sa.srv.opt.Dataplane.Remove(c); err != nil {
 			sa.srv.log.Error("removing CHILD_SA failed", "child", c.Name, "err", err)
 		}
 	}
 	sa.children = nil
+	if wasUp {
+		sa.ikeUpDown(false)
+	}
 	if sa.initiator && len(sa.localVIPs)+len(sa.dns) > 0 && sa.srv.opt.VirtualIPs != nil {
 		for _, v := range sa.localVIPs {
 			sa.logc(1, "removing virtual IP "+v.String())

@@ -18,6 +18,7 @@ type Options struct {
 	Secrets   Secrets
 	Allocator Allocator
 	Dataplane Dataplane    // nil means NoDataplane
+	Events    Events       // nil reports nothing
 	Log       *slog.Logger // nil discards
 	// Initiators finds connections for Initiate; nil refuses to initiate.
 	Initiators Initiators
@@ -111,12 +112,18 @@ func (s *Server) Handle(msg []byte, local, remote netip.AddrPort) []byte {
 	h, err := DecodeHeader(msg)
 	if err != nil {
 		s.log.Debug("dropping invalid IKE message", "from", remote, "err", err)
+		s.countOther("invalid")
 		return nil
 	}
 	// Our SPI is SPIr on IKE_SAs the peer initiated, SPIi on those we did.
 	fromInitiator := h.Flags&FlagInitiator != 0
 	if fromInitiator && !h.IsResponse() && h.Exchange == IKESAInit && h.SPIr == 0 {
-		return s.handleInit(msg, h, local, remote)
+		s.count("", IKESAInit, true, false)
+		out := s.handleInit(msg, h, local, remote)
+		if out != nil {
+			s.count("", IKESAInit, false, true)
+		}
+		return out
 	}
 	ours := h.SPIr
 	if !fromInitiator {
@@ -128,13 +135,23 @@ func (s *Server) Handle(msg []byte, local, remote netip.AddrPort) []byte {
 	if sa == nil || sa.initiator == fromInitiator || (fromInitiator && sa.spii != h.SPIi) {
 		s.log.Debug("received message for unknown IKE_SA", "from", remote,
 			"spi", spiText64(ours))
+		s.countOther("invalid-spi")
 		return nil
 	}
+	name := sa.connName()
+	s.count(name, h.Exchange, true, h.IsResponse())
 	if h.IsResponse() {
 		sa.deliver(msg, h)
 		return nil
 	}
-	return sa.handle(msg, h, local, remote)
+	out := sa.handle(msg, h, local, remote)
+	if out != nil {
+		if name == "" { // IKE_AUTH just picked the connection
+			name = sa.connName()
+		}
+		s.count(name, h.Exchange, false, true)
+	}
+	return out
 }
 
 // register stores a new IKE_SA under a fresh, unused responder SPI.

@@ -157,6 +157,7 @@ func (sa *ikeSA) deleteChild(ctx context.Context, c *ChildSA) error {
 	sa.mu.Lock()
 	for i, o := range sa.children {
 		if o == c {
+			sa.childUpDown(c, false)
 			sa.children = append(sa.children[:i], sa.children[i+1:]...)
 			break
 		}
