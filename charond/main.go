@@ -11,10 +11,13 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/charond/charond/daemon"
+	"github.com/charond/charond/ike"
+	"github.com/charond/charond/kernel"
 	"github.com/charond/charond/settings"
 	"github.com/charond/charond/vici"
 )
@@ -120,12 +123,18 @@ func run(c *cli.Context) error {
 		Runtime:      func(m *vici.Message) { srv.RuntimeFigures(m) },
 	})
 	d.Register(srv)
+	stopIKE, err := startIKE(ctx, set.IKE, d, srv, log)
+	if err != nil {
+		return err
+	}
+	defer stopIKE()
 
 	l, err := vici.Listen(uri, set.Socket)
 	if err != nil {
 		return err
 	}
-	log.Info("charond starting", "version", daemon.Version, "uri", uri, "settings", set.File)
+	log.Info("charond starting", "version", daemon.Version, "uri", uri, "settings", set.File,
+		"ike", set.IKE.Enabled)
 
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
@@ -143,6 +152,7 @@ func run(c *cli.Context) error {
 				continue
 			}
 			log.Info("signal received, shutting down", "signal", sig.String())
+			stopIKE() // deletes the SAs while VICI still serves
 			srv.Close()
 			<-done
 			log.Info("charond stopped")
@@ -154,4 +164,93 @@ func run(c *cli.Context) error {
 			return err
 		}
 	}
+}
+
+// startIKE runs the IKE server when the settings ask for it and returns
+// what stops it: the SAs are deleted (leases go offline, virtual IPs and
+// routes go), then the sockets close. Without IKE it does nothing.
+func startIKE(ctx context.Context, set settings.IKE, d *daemon.Daemon, srv *vici.Server,
+	log *slog.Logger) (func(), error) {
+	if !set.Enabled {
+		return func() {}, nil
+	}
+	addrs := set.Listen
+	if len(addrs) == 0 {
+		var err error
+		if addrs, err = ike.LocalAddrs(); err != nil {
+			return nil, err
+		}
+	}
+	var closers []func()
+	closeAll := func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	o := daemon.IKEOptions{Emit: srv.Broadcast, Subscribed: srv.HasSubscribers,
+		Server: ike.Options{Log: log, NATTPort: set.PortNATT,
+			RetransmitTimeout: set.RetransmitTimeout, RetransmitTries: set.RetransmitTries}}
+	switch set.Dataplane {
+	case settings.DataplaneXFRM:
+		x, err := kernel.NewXFRM()
+		if err != nil {
+			return nil, err
+		}
+		closers = append(closers, x.Close)
+		o.Server.Dataplane = &daemon.XFRMDataplane{X: x}
+	default:
+		log.Warn("charond.dataplane = none: CHILD_SAs are negotiated but not installed, "+
+			"traffic is not protected", "subsys", "ike")
+	}
+	if set.InstallVIP {
+		k, err := kernel.NewNetlink()
+		if err != nil {
+			closeAll()
+			return nil, err
+		}
+		closers = append(closers, k.Close)
+		ko := kernel.Options{Kernel: k, Interface: set.VIPInterface, Table: set.Table,
+			Prio: set.Prio, Log: log}
+		if set.DNSFile != "" {
+			ko.DNS = &kernel.ResolvFile{Path: set.DNSFile, Log: log}
+		}
+		vips := kernel.NewManager(ko)
+		if err := vips.Start(); err != nil { // flushes a crashed run's leftovers
+			closeAll()
+			return nil, err
+		}
+		closers = append(closers, func() {
+			if err := vips.Close(); err != nil {
+				log.Error("removing virtual IPs failed", "subsys", "knl", "err", err)
+			}
+		})
+		o.Server.VirtualIPs = vips
+	}
+	listen := ike.ListenAddrs(addrs, set.Port, set.PortNATT)
+	socks, err := ike.Bind(listen...)
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	ikeSrv := d.NewIKE(o)
+	serveCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- ikeSrv.ServeSockets(serveCtx, socks) }()
+	log.Info("IKE listening", "subsys", "net", "addrs", fmt.Sprint(listen))
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+			if err := ikeSrv.Shutdown(sctx); err != nil {
+				log.Info("SAs deleted without the peers' confirmation", "subsys", "ike",
+					"err", err)
+			}
+			scancel()
+			cancel()
+			if err := <-done; err != nil {
+				log.Error("IKE sockets failed", "subsys", "net", "err", err)
+			}
+			closeAll()
+		})
+	}, nil
 }

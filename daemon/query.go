@@ -59,7 +59,12 @@ func (d *Daemon) stats(context.Context, *vici.Request) *vici.Message {
 	zeroPriorities(w.AddSection("active"))
 	zeroPriorities(m.AddSection("queues"))
 	m.Set("scheduled", "0")
-	m.AddSection("ikesas").Set("total", "0").Set("half-open", "0")
+	total, half := 0, 0
+	if c, ok := d.sas.(interface{ Counts() (int, int) }); ok {
+		total, half = c.Counts()
+	}
+	m.AddSection("ikesas").Set("total", strconv.Itoa(total)).
+		Set("half-open", strconv.Itoa(half))
 	m.SetList("plugins", []string{"charond", "vici"})
 
 	var ms runtime.MemStats

@@ -7,9 +7,11 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charond/charond/conn"
 	"github.com/charond/charond/identity"
+	"github.com/charond/charond/ike"
 	"github.com/charond/charond/vici"
 )
 
@@ -29,10 +31,12 @@ func (s Selector) empty() bool {
 // into strongSwan's replies.
 type SAManager interface {
 	// Initiate establishes the child (or, without one, the IKE_SA) of
-	// cfg. log receives control-log messages for the requester.
-	Initiate(ctx context.Context, cfg *conn.Config, child string, log func(msg string)) error
-	// Terminate closes the selected SAs and counts matches and successes.
-	Terminate(ctx context.Context, sel Selector, force bool) (matches, done int)
+	// cfg. log receives control-log records for the requester.
+	Initiate(ctx context.Context, cfg *conn.Config, child string, log func(ike.ControlLog)) error
+	// Terminate closes the selected SAs and counts matches and successes;
+	// log receives control-log records for the requester.
+	Terminate(ctx context.Context, sel Selector, force bool,
+		log func(ike.ControlLog)) (matches, done int)
 	// Rekey queues rekeying of the selected SAs and counts them.
 	Rekey(sel Selector, reauth bool) (matches int)
 	// Redirect asks the selected peers to move to gateway.
@@ -47,15 +51,16 @@ type SAManager interface {
 	Uninstall(child, ike string) bool
 }
 
-// noSAs is the SAManager while charond negotiates nothing: no SA exists,
-// no policy is installed and nothing can be established.
+// noSAs is the SAManager while IKE is off (the default, see settings.IKE):
+// no SA exists, no policy is installed and nothing can be established.
 type noSAs struct{}
 
-func (noSAs) Initiate(context.Context, *conn.Config, string, func(string)) error {
-	// TODO: connect to the IKE layer (ike/) once it negotiates.
+func (noSAs) Initiate(context.Context, *conn.Config, string, func(ike.ControlLog)) error {
 	return errNotEstablished
 }
-func (noSAs) Terminate(context.Context, Selector, bool) (int, int)           { return 0, 0 }
+func (noSAs) Terminate(context.Context, Selector, bool, func(ike.ControlLog)) (int, int) {
+	return 0, 0
+}
 func (noSAs) Rekey(Selector, bool) int                                       { return 0 }
 func (noSAs) Redirect(Selector, string, string, string) int                  { return 0 }
 func (noSAs) ListSAs(Selector, func(*vici.Message) bool)                     {}
@@ -131,18 +136,47 @@ func (d *Daemon) initiate(ctx context.Context, req *vici.Request) *vici.Message 
 	if !ok {
 		return vici.Failure(fmt.Sprintf("%s config '%s' not found", kind, name))
 	}
-	stream := argInt(m, "timeout", 0) >= 0
-	logf := func(msg string) {
-		if stream {
-			req.Emit("control-log", vici.NewMessage().Set("group", "IKE").
-				Set("level", "1").Set("msg", msg))
-		}
-	}
+	timeout := argInt(m, "timeout", 0)
 	d.log.Info("initiate", "subsys", "cfg", "ike", cfg.Name, "child", sel.Child)
-	if err := d.sas.Initiate(ctx, cfg, sel.Child, logf); err != nil {
-		return vici.Failure(fmt.Sprintf("establishing %s '%s' failed", kind, name))
+	if timeout < 0 {
+		// charon returns at once and establishes in the background.
+		go func() {
+			if err := d.sas.Initiate(context.Background(), cfg, sel.Child, nil); err != nil {
+				d.log.Info("establishing "+kind+" '"+name+"' failed", "subsys", "cfg",
+					"err", err)
+			}
+		}()
+		return vici.Success()
 	}
-	return vici.Success()
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Duration(timeout)*time.Millisecond)
+		defer cancel()
+	}
+	err := d.sas.Initiate(ctx, cfg, sel.Child, controlLog(req, argInt(m, "loglevel", 1)))
+	switch {
+	case err == nil:
+		return vici.Success()
+	case timeout > 0 && errors.Is(err, context.DeadlineExceeded):
+		return vici.Failure(fmt.Sprintf("%s '%s' not established after %dms", kind, name,
+			timeout))
+	}
+	return vici.Failure(fmt.Sprintf("establishing %s '%s' failed", kind, name))
+}
+
+// controlLog streams the records up to level to the requester as
+// control-log events, with the keys of charon's.
+func controlLog(req *vici.Request, level int64) func(ike.ControlLog) {
+	return func(l ike.ControlLog) {
+		if int64(l.Level) > level {
+			return
+		}
+		m := vici.NewMessage().Set("group", l.Group).Set("level", strconv.Itoa(l.Level))
+		if l.IKEName != "" {
+			m.Set("ikesa-name", l.IKEName).Set("ikesa-uniqueid", u32(l.IKEUnique))
+		}
+		req.Emit("control-log", m.Set("msg", l.Msg))
+	}
 }
 
 func (d *Daemon) terminate(ctx context.Context, req *vici.Request) *vici.Message {
@@ -150,7 +184,17 @@ func (d *Daemon) terminate(ctx context.Context, req *vici.Request) *vici.Message
 	if sel.empty() {
 		return vici.Failure("missing terminate selector")
 	}
-	matches, done := d.sas.Terminate(ctx, sel, argBool(req.Message, "force", false))
+	timeout := argInt(req.Message, "timeout", 0)
+	var logf func(ike.ControlLog)
+	if timeout >= 0 {
+		logf = controlLog(req, argInt(req.Message, "loglevel", 1))
+	}
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Duration(timeout)*time.Millisecond)
+		defer cancel()
+	}
+	matches, done := d.sas.Terminate(ctx, sel, argBool(req.Message, "force", false), logf)
 	r := vici.NewMessage().Set("success", "yes").
 		Set("matches", strconv.Itoa(matches)).Set("terminated", strconv.Itoa(done))
 	switch {

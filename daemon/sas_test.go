@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/charond/charond/conn"
+	"github.com/charond/charond/ike"
 	"github.com/charond/charond/vici"
 )
 
@@ -53,8 +54,10 @@ func TestSACommandsWithoutSAs(t *testing.T) {
 // someSAs is an SAManager with SAs that do not all go away.
 type someSAs struct{ noSAs }
 
-func (someSAs) Terminate(context.Context, Selector, bool) (int, int) { return 3, 2 }
-func (someSAs) Rekey(Selector, bool) int                             { return 2 }
+func (someSAs) Terminate(context.Context, Selector, bool, func(ike.ControlLog)) (int, int) {
+	return 3, 2
+}
+func (someSAs) Rekey(Selector, bool) int { return 2 }
 
 func TestSACommandsWithSAs(t *testing.T) {
 	d, h := newTestDaemon(t, Options{})

@@ -98,3 +98,7 @@ func rangePrefixes(start, end netip.Addr) []netip.Prefix {
 	}
 	return out
 }
+
+// Prefixes covers the selector's address range with prefixes; ports and
+// protocol are left out.
+func (s Selector) Prefixes() []netip.Prefix { return rangePrefixes(s.Start, s.End) }

@@ -33,6 +33,9 @@ type Options struct {
 	RetransmitTimeout time.Duration
 	// RetransmitTries is the number of retransmissions (0 means 5).
 	RetransmitTries int
+	// NATTPort is our port of NAT traversal (charon.port_nat_t; 0 means
+	// 4500); peers are reached on 4500 once NAT is detected.
+	NATTPort uint16
 	// CookieThreshold is the number of half-open IKE_SAs from which
 	// IKE_SA_INIT requests must carry a cookie (0 means 30).
 	CookieThreshold int
@@ -82,6 +85,9 @@ func NewServer(o Options) *Server {
 	}
 	if o.RetransmitTimeout == 0 {
 		o.RetransmitTimeout = 4 * time.Second
+	}
+	if o.NATTPort == 0 {
+		o.NATTPort = NATTPort
 	}
 	if o.RetransmitTries == 0 {
 		o.RetransmitTries = 5

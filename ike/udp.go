@@ -14,27 +14,51 @@ import (
 const NATTPort = 4500
 
 // Serve answers IKE on the given UDP addresses (typically ip:500 and
-// ip:4500) until ctx ends. Each address must be a concrete IP: the local
+// ip:4500; those on Options.NATTPort carry the non-ESP marker) until ctx
+// ends. Each address must be a concrete IP: the local
 // address takes part in NAT detection.
 //
 // TODO: wildcard listeners (learning the local address per packet with
 // IP_PKTINFO) are not implemented.
 func (s *Server) Serve(ctx context.Context, addrs ...netip.AddrPort) error {
-	var conns []*net.UDPConn
-	closeAll := func() {
-		for _, c := range conns {
-			c.Close()
-		}
+	socks, err := Bind(addrs...)
+	if err != nil {
+		return err
 	}
+	return s.ServeSockets(ctx, socks)
+}
+
+// Sockets are bound UDP sockets for ServeSockets.
+type Sockets struct {
+	conns []*net.UDPConn
+	addrs []netip.AddrPort
+}
+
+// Bind opens the UDP sockets of Serve, so that a caller learns of an
+// address in use before serving.
+func Bind(addrs ...netip.AddrPort) (*Sockets, error) {
+	socks := &Sockets{addrs: addrs}
 	for _, a := range addrs {
 		c, err := net.ListenUDP("udp", net.UDPAddrFromAddrPort(a))
 		if err != nil {
-			closeAll()
-			return fmt.Errorf("ike: listen: %w", err)
+			socks.close()
+			return nil, fmt.Errorf("ike: listen: %w", err)
 		}
-		conns = append(conns, c)
+		socks.conns = append(socks.conns, c)
 	}
-	ut := &udpTransport{conns: map[netip.AddrPort]*net.UDPConn{}}
+	return socks, nil
+}
+
+func (k *Sockets) close() {
+	for _, c := range k.conns {
+		c.Close()
+	}
+}
+
+// ServeSockets is Serve on sockets from Bind; it closes them when ctx ends.
+func (s *Server) ServeSockets(ctx context.Context, socks *Sockets) error {
+	conns, addrs, closeAll := socks.conns, socks.addrs, socks.close
+	ut := &udpTransport{conns: map[netip.AddrPort]*net.UDPConn{}, natt: s.opt.NATTPort}
 	for i, c := range conns {
 		ut.conns[boundAddr(c, addrs[i])] = c
 	}
@@ -69,7 +93,7 @@ func (s *Server) Serve(ctx context.Context, addrs ...netip.AddrPort) error {
 
 func (s *Server) serveConn(c *net.UDPConn, local netip.AddrPort) error {
 	buf := make([]byte, MaxMessage)
-	natt := local.Port() == NATTPort
+	natt := local.Port() == s.opt.NATTPort
 	local = boundAddr(c, local)
 	for {
 		n, from, err := c.ReadFromUDPAddrPort(buf)
@@ -114,13 +138,14 @@ func boundAddr(c *net.UDPConn, asked netip.AddrPort) netip.AddrPort {
 // udpTransport sends our requests from Serve's sockets.
 type udpTransport struct {
 	conns map[netip.AddrPort]*net.UDPConn // read-only after Serve set it up
+	natt  uint16                          // our NAT-T port
 }
 
 func (u *udpTransport) Local(remote netip.AddrPort) (netip.AddrPort, bool) {
 	var best netip.AddrPort
 	for a := range u.conns {
 		if a.Addr().Unmap().Is4() != remote.Addr().Unmap().Is4() ||
-			(a.Port() == NATTPort) != (remote.Port() == NATTPort) {
+			(a.Port() == u.natt) != (remote.Port() == NATTPort) {
 			continue
 		}
 		if !best.IsValid() || a.String() < best.String() { // deterministic choice
@@ -135,7 +160,7 @@ func (u *udpTransport) Send(msg []byte, local, remote netip.AddrPort) error {
 	if c == nil {
 		return fmt.Errorf("ike: no socket on %s", local)
 	}
-	if local.Port() == NATTPort {
+	if local.Port() == u.natt {
 		msg = append([]byte{0, 0, 0, 0}, msg...)
 	}
 	_, err := c.WriteToUDPAddrPort(msg, remote)

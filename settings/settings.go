@@ -23,6 +23,7 @@ type Settings struct {
 	LogLevel slog.Level // charond.log_level
 	Limits   vici.Limits
 	Socket   vici.ListenOptions
+	IKE      IKE
 	Warnings []string // include patterns that matched nothing
 }
 
@@ -33,6 +34,7 @@ func Default() *Settings {
 		LogLevel: slog.LevelInfo,
 		Limits:   vici.DefaultLimits,
 		Socket:   vici.ListenOptions{UID: -1, GID: -1},
+		IKE:      DefaultIKE(),
 	}
 }
 
@@ -61,6 +63,9 @@ func (s *Settings) apply(root config.Section) error {
 			return fmt.Errorf("charon.plugins.vici.socket: %w", err)
 		}
 		s.URI = v
+	}
+	if err := s.applyIKE(root); err != nil {
+		return err
 	}
 	c := root.Path("charond")
 	if v, ok := c.Value("log_level"); ok {
