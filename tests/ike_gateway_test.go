@@ -1,0 +1,115 @@
+package tests
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// leaseState is the state of a lease in swanctl --list-pools --leases.
+func leaseState(list, addr string) string {
+	re := regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(addr) + `\s+(\w+)\s`)
+	if m := re.FindStringSubmatch(list); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// Debian's strongSwan 5.9.8 as road-warrior client (carol, dave, eve1,
+// eve2) against charond as gateway, loaded with our swanctl.
+func TestIKEGatewayWithStrongSwanClients(t *testing.T) {
+	lab := newIKELab(t)
+	gw := lab.startCharondNS(t, lab.Srv, "gw")
+	cli := lab.startStrongSwanNS(t, lab.Cli, "cli", "vcli")
+	gwConf := lab.swanctlConf(t, "gateway.conf")
+	mustOK(t, "our swanctl --load-all", ourSwanctl(t, gw, "--load-all", "--file", gwConf))
+	rwConf := lab.swanctlConf(t, "roadwarrior.conf")
+	mustOK(t, "Debian's swanctl --load-all",
+		lab.refSwanctl(t, cli, "--load-all", "--file", rwConf))
+
+	initiate := func(ike, child string) result {
+		return lab.refSwanctl(t, cli, "--initiate", "--ike", ike, "--child", child)
+	}
+	mustOK(t, "initiate carol", initiate("carol", "home"))
+	sas := mustOK(t, "client --list-sas", lab.refSwanctl(t, cli, "--list-sas", "--ike", "carol"))
+	if !strings.Contains(sas, "ESTABLISHED") || !strings.Contains(sas, "[10.3.0.1 fec3::1]") {
+		t.Fatalf("client's --list-sas lacks the VIPs of our pools:\n%s", sas)
+	}
+	leases := mustOK(t, "gateway --list-pools --leases",
+		ourSwanctl(t, gw, "--list-pools", "--leases"))
+	for _, a := range []string{"10.3.0.1", "fec3::1"} {
+		if s := leaseState(leases, a); s != "online" {
+			t.Errorf("lease %s is %q, want online:\n%s", a, s, leases)
+		}
+	}
+	ours := mustOK(t, "gateway --list-sas", ourSwanctl(t, gw, "--list-sas", "--raw"))
+	for _, want := range []string{"rw {uniqueid=", "state=ESTABLISHED",
+		"remote-id=carol@example.org", "remote-vips=[10.3.0.1 fec3::1]",
+		"encr-alg=AES_CBC", "child-sas {net-", "spi-in=", "local-ts=[10.1.0.0/16 fec1::/64]"} {
+		if !strings.Contains(ours, want) {
+			t.Errorf("our --list-sas --raw lacks %q:\n%s", want, ours)
+		}
+	}
+
+	// dave gets the next addresses; carol comes back to hers.
+	mustOK(t, "initiate dave", initiate("dave", "home-dave"))
+	mustOK(t, "client terminates carol",
+		lab.refSwanctl(t, cli, "--terminate", "--ike", "carol"))
+	leases = mustOK(t, "leases", ourSwanctl(t, gw, "--list-pools", "--leases"))
+	if s := leaseState(leases, "10.3.0.1"); s != "offline" {
+		t.Errorf("carol's lease after her delete is %q, want offline:\n%s", s, leases)
+	}
+	mustOK(t, "initiate carol again", initiate("carol", "home"))
+	sas = mustOK(t, "client --list-sas", lab.refSwanctl(t, cli, "--list-sas"))
+	if !strings.Contains(sas, "[10.3.0.1 fec3::1]") || !strings.Contains(sas, "[10.3.0.2 fec3::2]") {
+		t.Errorf("carol should have her addresses back and dave the next ones:\n%s", sas)
+	}
+
+	// A range change of a pool with online leases is refused.
+	changed := strings.Replace(readFile(t, gwConf), "10.3.0.0/28", "10.4.0.0/28", 1)
+	write(t, gwConf, changed)
+	r := ourSwanctl(t, gw, "--load-pools", "--file", gwConf)
+	if r.Code == 0 || !strings.Contains(r.Stdout+r.Stderr, "has online leases, unable to replace") {
+		t.Errorf("range change with online leases: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
+	}
+
+	// A full pool answers INTERNAL_ADDRESS_FAILURE; the client stays
+	// connected without an address.
+	mustOK(t, "initiate eve1", initiate("eve1", "e1"))
+	r = initiate("eve2", "e2")
+	if r.Code == 0 {
+		t.Errorf("eve2 got an address from a full pool:\n%s", r.Stdout)
+	}
+	if !strings.Contains(r.Stdout, "INTERNAL_ADDRESS_FAILURE") {
+		t.Errorf("eve2's initiate does not show INTERNAL_ADDRESS_FAILURE:\n%s", r.Stdout)
+	}
+	sas = mustOK(t, "eve2's SA", lab.refSwanctl(t, cli, "--list-sas", "--ike", "eve2"))
+	if !strings.Contains(sas, "ESTABLISHED") || strings.Contains(sas, "10.50.0.") {
+		t.Errorf("eve2 should stay connected without a VIP:\n%s", sas)
+	}
+
+	// Terminating on the gateway takes carol's leases offline.
+	mustOK(t, "gateway terminates carol's SA",
+		ourSwanctl(t, gw, "--terminate", "--ike", "rw", "--ike-id",
+			carolID(t, mustOK(t, "list", ourSwanctl(t, gw, "--list-sas", "--raw")))))
+	leases = mustOK(t, "leases", ourSwanctl(t, gw, "--list-pools", "--leases"))
+	for a, want := range map[string]string{"10.3.0.1": "offline", "fec3::1": "offline",
+		"10.3.0.2": "online", "10.50.0.1": "online"} {
+		if s := leaseState(leases, a); s != want {
+			t.Errorf("lease %s is %q, want %s:\n%s", a, s, want, leases)
+		}
+	}
+}
+
+// carolID is the unique ID of carol's SA in a --list-sas --raw output.
+func carolID(t *testing.T, raw string) string {
+	t.Helper()
+	for _, l := range strings.Split(raw, "\n") {
+		m := regexp.MustCompile(`uniqueid=(\d+)`).FindStringSubmatch(l)
+		if m != nil && strings.Contains(l, "remote-id=carol@example.org") {
+			return m[1]
+		}
+	}
+	t.Fatalf("no SA of carol in %s", raw)
+	return ""
+}
