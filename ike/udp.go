@@ -142,6 +142,18 @@ type udpTransport struct {
 }
 
 func (u *udpTransport) Local(remote netip.AddrPort) (netip.AddrPort, bool) {
+	natt := remote.Port() == NATTPort
+	// The source the kernel's routing picks; connecting a UDP socket
+	// sends nothing.
+	if c, err := net.DialUDP("udp", nil, net.UDPAddrFromAddrPort(remote)); err == nil {
+		src := c.LocalAddr().(*net.UDPAddr).AddrPort()
+		c.Close()
+		for a := range u.conns {
+			if a.Addr() == src.Addr().Unmap() && (a.Port() == u.natt) == natt {
+				return a, true
+			}
+		}
+	}
 	var best netip.AddrPort
 	for a := range u.conns {
 		if a.Addr().Unmap().Is4() != remote.Addr().Unmap().Is4() ||
