@@ -61,7 +61,8 @@ func TestIKEGatewayWithStrongSwanClients(t *testing.T) {
 	}
 	mustOK(t, "initiate carol again", initiate("carol", "home"))
 	sas = mustOK(t, "client --list-sas", lab.refSwanctl(t, cli, "--list-sas"))
-	if !strings.Contains(sas, "[10.3.0.1 fec3::1]") || !strings.Contains(sas, "[10.3.0.2 fec3::2]") {
+	if !strings.Contains(sas, "[10.3.0.1 fec3::1]") ||
+		!strings.Contains(sas, "[10.3.0.2 fec3::2]") {
 		t.Errorf("carol should have her addresses back and dave the next ones:\n%s", sas)
 	}
 
@@ -69,7 +70,8 @@ func TestIKEGatewayWithStrongSwanClients(t *testing.T) {
 	changed := strings.Replace(readFile(t, gwConf), "10.3.0.0/28", "10.4.0.0/28", 1)
 	write(t, gwConf, changed)
 	r := ourSwanctl(t, gw, "--load-pools", "--file", gwConf)
-	if r.Code == 0 || !strings.Contains(r.Stdout+r.Stderr, "has online leases, unable to replace") {
+	if r.Code == 0 ||
+		!strings.Contains(r.Stdout+r.Stderr, "has online leases, unable to replace") {
 		t.Errorf("range change with online leases: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
 	}
 
@@ -112,4 +114,39 @@ func carolID(t *testing.T, raw string) string {
 	}
 	t.Fatalf("no SA of carol in %s", raw)
 	return ""
+}
+
+// With charond.dataplane = xfrm on a kernel that refuses ESP states (no
+// ESP support here), the CHILD_SA fails cleanly: the client hears
+// NO_PROPOSAL_CHOSEN, keeps its IKE_SA, and nothing stays in the kernel.
+// On a kernel with ESP the SAs would be installed instead, so the test
+// checks that whatever happened is consistent.
+func TestIKEGatewayXFRMDataplane(t *testing.T) {
+	lab := newIKELab(t)
+	gw := lab.startCharondDP(t, lab.Srv, "gw", "xfrm")
+	cli := lab.startStrongSwanNS(t, lab.Cli, "cli", "vcli")
+	mustOK(t, "our swanctl --load-all",
+		ourSwanctl(t, gw, "--load-all", "--file", lab.swanctlConf(t, "gateway.conf")))
+	mustOK(t, "Debian's swanctl --load-all",
+		lab.refSwanctl(t, cli, "--load-all", "--file", lab.swanctlConf(t, "roadwarrior.conf")))
+	r := lab.refSwanctl(t, cli, "--initiate", "--ike", "carol", "--child", "home")
+	states := lab.ip(t, lab.Srv, "xfrm", "state")
+	if r.Code == 0 {
+		// The kernel took the SAs: both directions must be there.
+		if strings.Count(states, "proto esp") != 2 {
+			t.Errorf("CHILD_SA up but XFRM states are:\n%s", states)
+		}
+		return
+	}
+	if !strings.Contains(r.Stdout, "NO_PROPOSAL_CHOSEN") {
+		t.Errorf("refused CHILD_SA without NO_PROPOSAL_CHOSEN:\n%s", r.Stdout)
+	}
+	pols := lab.ip(t, lab.Srv, "xfrm", "policy")
+	if strings.TrimSpace(states) != "" || strings.TrimSpace(pols) != "" {
+		t.Errorf("a refused CHILD_SA left XFRM entries:\n%s", states)
+	}
+	sas := mustOK(t, "client --list-sas", lab.refSwanctl(t, cli, "--list-sas", "--ike", "carol"))
+	if !strings.Contains(sas, "ESTABLISHED") {
+		t.Errorf("the IKE_SA should stay up:\n%s", sas)
+	}
 }

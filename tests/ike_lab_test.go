@@ -133,12 +133,18 @@ func fill(t *testing.T, tmpl, dst string, kv ...string) string {
 // startCharondNS runs the built charond in namespace ns with IKE on.
 func (l *ikeLab) startCharondNS(t *testing.T, ns, name string) *nsProc {
 	t.Helper()
+	return l.startCharondDP(t, ns, name, "none")
+}
+
+// startCharondDP is startCharondNS with a charond.dataplane of choice.
+func (l *ikeLab) startCharondDP(t *testing.T, ns, name, dataplane string) *nsProc {
+	t.Helper()
 	dir := filepath.Join(l.dir, name)
 	p := &nsProc{name: "charond " + name, out: &bytes.Buffer{},
 		Sock: filepath.Join(dir, "charon.vici")}
 	p.URI = "unix://" + p.Sock
 	conf := fill(t, "charond.conf.in", filepath.Join(dir, "strongswan.conf"),
-		"SOCK", p.Sock, "RESOLV", filepath.Join(dir, "resolv.conf"))
+		"SOCK", p.Sock, "RESOLV", filepath.Join(dir, "resolv.conf"), "DATAPLANE", dataplane)
 	p.cmd = exec.Command("ip", "netns", "exec", ns, filepath.Join(binDir, "charond"),
 		"--config", conf, "--log-level", "debug")
 	p.start(t)
