@@ -49,6 +49,13 @@ grep -rl --include='*_test.go' '^func Fuzz' . | sort | while read -r f; do
 	pkg=./$(dirname "${f#./}")
 	for target in $(grep -o '^func Fuzz[A-Za-z0-9_]*' "$f" | cut -d' ' -f2); do
 		echo "-- $pkg $target"
-		go test -run '^$' -fuzz "^$target\$" -fuzztime "$fuzztime" "$pkg" | tail -1
+		out=$(mktemp)
+		if ! go test -run '^$' -fuzz "^$target\$" -fuzztime "$fuzztime" "$pkg" >"$out" 2>&1; then
+			cat "$out"
+			rm -f "$out"
+			exit 1
+		fi
+		tail -1 "$out"
+		rm -f "$out"
 	done
 done

@@ -31,6 +31,7 @@ func TestMain(m *testing.M) {
 		cmd.Stderr = os.Stderr
 		if err := cmd.Run(); err != nil {
 			fmt.Fprintf(os.Stderr, "building %s: %v\n", prog, err)
+			os.RemoveAll(dir)
 			os.Exit(1)
 		}
 	}
