@@ -77,7 +77,11 @@ func parsePattern(sec *node, pattern string, depth int, warns *[]string, from st
 		if err != nil {
 			return fmt.Errorf("config: failed to open config file '%s': %w", f, err)
 		}
-		if !st.Mode().IsRegular() {
+		if from == "" && st.IsDir() {
+			return fmt.Errorf("config: failed to open config file '%s': is a directory", f)
+		}
+		// The main file may be a device (/dev/null for no settings).
+		if from != "" && !st.Mode().IsRegular() {
 			// strongSwan skips what it cannot open as a file; a folder
 			// matched by conf.d/* is no reason to fail.
 			*warns = append(*warns, fmt.Sprintf("%s: unable to open '%s'", from, f))

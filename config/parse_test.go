@@ -146,3 +146,13 @@ func TestUnreadableInclude(t *testing.T) {
 		t.Fatalf("got %v, want a permission error", err)
 	}
 }
+
+func TestParseFileMainDevice(t *testing.T) {
+	s, warns, err := ParseFile("/dev/null")
+	if err != nil || len(warns) != 0 || len(s.Keys()) != 0 {
+		t.Fatalf("ParseFile(/dev/null) = %v, %v, %v", s.Keys(), warns, err)
+	}
+	if _, _, err := ParseFile(t.TempDir()); err == nil {
+		t.Fatal("a folder as the main file was accepted")
+	}
+}
