@@ -99,6 +99,13 @@ func (p *parser) name() string {
 // body parses statements into sec up to its closing brace (or, at the top
 // of a file, up to the end of the file).
 func (p *parser) body(sec *node, top bool) error {
+	return p.section(sec, top, "", 0, 0)
+}
+
+// section parses statements into sec up to its closing brace; name, line
+// and col say where a nested section was opened, for the error when the
+// file ends first.
+func (p *parser) section(sec *node, top bool, name string, line, col int) error {
 	for {
 		p.skipBlank()
 		c := p.peek()
@@ -106,7 +113,8 @@ func (p *parser) body(sec *node, top bool) error {
 		case c == eof && top:
 			return nil
 		case c == eof:
-			return p.errf("unexpected end of file, expected '}'")
+			return p.errf("unexpected end of file, expected '}' to close '%s' opened at %d:%d",
+				name, line, col)
 		case c == '}' && !top:
 			p.next()
 			return nil
@@ -132,7 +140,7 @@ func (p *parser) body(sec *node, top bool) error {
 			sec.set(name, value)
 		case '{':
 			p.next()
-			if err := p.body(sec.section(name, nil), false); err != nil {
+			if err := p.section(sec.section(name, nil), false, name, line, col); err != nil {
 				return err
 			}
 		case ':':
@@ -141,7 +149,7 @@ func (p *parser) body(sec *node, top bool) error {
 			if err != nil {
 				return err
 			}
-			if err := p.body(sec.section(name, refs), false); err != nil {
+			if err := p.section(sec.section(name, refs), false, name, line, col); err != nil {
 				return err
 			}
 		default:

@@ -61,7 +61,8 @@ func TestParseErrors(t *testing.T) {
 		name, in, want string
 	}{
 		{"stray brace", "a = 1\n}\n", "t.conf:2:1: unexpected '}'"},
-		{"unclosed section", "a {\n b = 1\n", "t.conf:3:1: unexpected end of file, expected '}'"},
+		{"unclosed section", "a {\n b = 1\n",
+			"t.conf:3:1: unexpected end of file, expected '}' to close 'a' opened at 1:1"},
 		{"string as name", "\"a\" = 1", "t.conf:1:1: unexpected string detected"},
 		{"unterminated", "a = \"abc\n", "t.conf:1:5: unterminated string detected"},
 		{"escape at end", "a = \"abc\\", "t.conf:1:5: unterminated string detected"},
