@@ -11,6 +11,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -37,6 +38,16 @@ func main() {
 	flag.Parse()
 	log.SetFlags(log.Ltime)
 	if *do != "" {
+		if p := os.Getenv("BENCH_CPU"); p != "" {
+			f, err := os.Create(p)
+			if err != nil {
+				log.Fatal(err)
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				log.Fatal(err)
+			}
+			defer pprof.StopCPUProfile()
+		}
 		if err := one(c, *sock, *do); err != nil {
 			log.Fatal(err)
 		}
