@@ -43,7 +43,7 @@ type IKE struct {
 
 // DefaultIKE returns charon's defaults, with IKE off.
 func DefaultIKE() IKE {
-	return IKE{Port: 500, PortNATT: 4500, Dataplane: DataplaneNone, InstallVIP: true,
+	return IKE{Port: 500, PortNATT: 4500, Dataplane: DataplaneXFRM, InstallVIP: true,
 		Table: 220, Prio: 220, RetransmitTimeout: 4 * time.Second, RetransmitTries: 5}
 }
 

@@ -14,7 +14,7 @@ func TestIKEOffByDefault(t *testing.T) {
 		t.Fatal(err)
 	}
 	if s.IKE.Enabled || s.IKE.Port != 500 || s.IKE.PortNATT != 4500 ||
-		s.IKE.Dataplane != DataplaneNone || s.IKE.Table != 220 || s.IKE.Prio != 220 ||
+		s.IKE.Dataplane != DataplaneXFRM || s.IKE.Table != 220 || s.IKE.Prio != 220 ||
 		!s.IKE.InstallVIP || s.IKE.DNSFile != "" {
 		t.Errorf("defaults: %+v", s.IKE)
 	}
