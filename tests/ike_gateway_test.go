@@ -35,6 +35,15 @@ func TestIKEGatewayWithStrongSwanClients(t *testing.T) {
 	if !strings.Contains(sas, "ESTABLISHED") || !strings.Contains(sas, "[10.3.0.1 fec3::1]") {
 		t.Fatalf("client's --list-sas lacks the VIPs of our pools:\n%s", sas)
 	}
+	// Without a resolve plugin the client cannot install DNS servers and
+	// says so per attribute, which shows it received them.
+	clog := readFile(t, cli.log)
+	for _, want := range []string{"handling INTERNAL_IP4_DNS attribute failed",
+		"handling INTERNAL_IP6_DNS attribute failed"} {
+		if !strings.Contains(clog, want) {
+			t.Errorf("client log lacks %q: DNS servers not received:\n%s", want, clog)
+		}
+	}
 	leases := mustOK(t, "gateway --list-pools --leases",
 		ourSwanctl(t, gw, "--list-pools", "--leases"))
 	for _, a := range []string{"10.3.0.1", "fec3::1"} {

@@ -27,7 +27,7 @@ var ikeSeq atomic.Int32
 func newIKELab(t *testing.T) *ikeLab {
 	t.Helper()
 	requireReference(t)
-	id := fmt.Sprintf("ikew-%d-%d", os.Getpid(), ikeSeq.Add(1))
+	id := fmt.Sprintf("ikeb-%d-%d", os.Getpid(), ikeSeq.Add(1))
 	l := &ikeLab{Srv: id + "-s", Cli: id + "-c", dir: t.TempDir()}
 	t.Cleanup(func() {
 		for _, ns := range []string{l.Srv, l.Cli} {
