@@ -37,6 +37,6 @@ trap 'ip netns del "$ns" 2>/dev/null || true' EXIT
 ip -n "$ns" link set lo up
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')," \
 	"$(go version | cut -d' ' -f3-), load:$(uptime | sed 's/.*load average://')"
-echo "charon $(dpkg-query -W -f '${Version}' strongswan-charon), charond $(git -C "$top" rev-parse --short HEAD)"
+echo "charon $(dpkg-query -W -f '${Version}' strongswan-charon), charond $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "(not a git checkout)")"
 ip netns exec "$ns" "$run/bench" -run "$run" -charond bin/charond -swanctl bin/swanctl "$@"
 echo "load at the end:$(uptime | sed 's/.*load average://')"
