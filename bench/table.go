@@ -100,6 +100,21 @@ func (r *results) print(w io.Writer, c config) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "refusals are summed over all rounds; times are wall clock of the whole command or batch")
+	fmt.Fprint(w, "\nspread over the rounds (min – max)\n\n")
+	fmt.Fprintln(w, "| workload | charond | strongSwan 5.9.8 |")
+	fmt.Fprintln(w, "| --- | ---: | ---: |")
+	for _, rw := range rows {
+		what := strings.Replace(rw.what, "  ", "↳ ", 1)
+		fmt.Fprintf(w, "| %s | %s | %s |\n", what, spread(r.samples[rw.ours]["charond"], rw.unit),
+			spread(r.samples[rw.ref]["strongSwan"], rw.unit))
+	}
+}
+
+func spread(v []float64, unit string) string {
+	if len(v) == 0 {
+		return "–"
+	}
+	return format(slices.Min(v), unit) + " – " + format(slices.Max(v), unit)
 }
 
 func sum(v []float64) float64 {
