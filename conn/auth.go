@@ -2,9 +2,10 @@ package conn
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
+
+	"github.com/charond/charond/creds"
 )
 
 // eapTypes maps EAP method names to their numbers, as strongSwan parses
@@ -203,9 +204,9 @@ func loadCertSection(e Entry) (Cert, error) {
 		// TODO: PKCS#11 tokens; every handle fails to load for now.
 		return Cert{}, failed
 	}
-	data, err := os.ReadFile(cs.file)
+	data, err := creds.ReadFile(cs.file)
 	if err != nil {
-		return Cert{}, failed
+		return Cert{}, &FileError{failed.Msg, cs.file, err}
 	}
 	c, err := ParseCert(data)
 	if err != nil {
@@ -213,3 +214,14 @@ func loadCertSection(e Entry) (Cert, error) {
 	}
 	return c, nil
 }
+
+// FileError is a load failure caused by a file the client named: the
+// errmsg stays strongSwan's, while Path and Err say what to log.
+type FileError struct {
+	Msg, Path string
+	Err       error
+}
+
+func (e *FileError) Error() string { return e.Msg }
+
+func (e *FileError) Unwrap() error { return e.Err }

@@ -3,7 +3,6 @@ package daemon
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/charond/charond/creds"
 	"github.com/charond/charond/vici"
@@ -23,7 +22,10 @@ func (d *Daemon) loadAuthority(_ context.Context, req *vici.Request) *vici.Messa
 		if e.Kind != vici.KindSection {
 			continue // charon ignores anything but sections at the root
 		}
-		a, errmsg := parseAuthority(e.Name, e.Section)
+		a, errmsg := parseAuthority(e.Name, e.Section, func(path string, err error) {
+			d.log.Warn("loading CA certificate failed", "subsys", "cfg", "authority", e.Name,
+				"path", path, "err", err)
+		})
 		if errmsg != "" {
 			return vici.Failure(errmsg)
 		}
@@ -37,8 +39,9 @@ func (d *Daemon) loadAuthority(_ context.Context, req *vici.Request) *vici.Messa
 }
 
 // parseAuthority reads one authority section; errmsg is the reply's error
-// when it is refused.
-func parseAuthority(name string, m *vici.Message) (a *creds.Authority, errmsg string) {
+// when it is refused. fileFailed is told why a file= could not be read.
+func parseAuthority(name string, m *vici.Message,
+	fileFailed func(path string, err error)) (a *creds.Authority, errmsg string) {
 	a = &creds.Authority{Name: name, CRLURIs: []string{}, OCSPURIs: []string{}}
 	unknown := func(k string) string {
 		return fmt.Sprintf("unknown option: %s, authority discarded", k)
@@ -57,8 +60,10 @@ func parseAuthority(name string, m *vici.Message) (a *creds.Authority, errmsg st
 					if !printable(e.Value) {
 						continue
 					}
-					if data, err = os.ReadFile(e.Value); err != nil {
-						continue // charon only logs it: the CA is then missing
+					if data, err = creds.ReadFile(e.Value); err != nil {
+						// charon only logs it: the CA is then missing
+						fileFailed(e.Value, err)
+						continue
 					}
 				}
 				if c, err := creds.ParseCert(creds.CertX509, creds.FlagCA, data); err == nil {

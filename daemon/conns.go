@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -45,8 +46,12 @@ func (d *Daemon) loadConn(_ context.Context, req *vici.Request) *vici.Message {
 		}
 		c, err := conn.Parse(e.Name, connEntries(e.Section))
 		if err != nil {
-			d.log.Info("loading vici connection failed", "subsys", "cfg",
-				"conn", e.Name, "err", err)
+			attrs := []any{"subsys", "cfg", "conn", e.Name, "err", err}
+			var fe *conn.FileError
+			if errors.As(err, &fe) {
+				attrs = append(attrs, "path", fe.Path, "reason", fe.Err)
+			}
+			d.log.Info("loading vici connection failed", attrs...)
 			return vici.Failure(err.Error())
 		}
 		change := d.conns.Load(c)
