@@ -104,7 +104,8 @@ func TestIKECharondPair(t *testing.T) {
 		t.Errorf("routes left in table 220 after terminate:\n%s", routes)
 	}
 	for name, p := range map[string]*nsProc{"client": cli, "gateway": gw} {
-		if s := mustOK(t, name+" --list-sas", ourSwanctl(t, p, "--list-sas")); strings.TrimSpace(s) != "" {
+		s := mustOK(t, name+" --list-sas", ourSwanctl(t, p, "--list-sas"))
+		if strings.TrimSpace(s) != "" {
 			t.Errorf("%s still lists SAs after terminate:\n%s", name, s)
 		}
 	}
