@@ -85,6 +85,7 @@ func (s *Settings) apply(root config.Section) error {
 		{"vici.max_elements", &s.Limits.MaxElements},
 		{"vici.max_clients", &s.Limits.MaxClients},
 		{"vici.queue_size", &s.Limits.QueueBytes},
+		{"vici.total_queue_size", &s.Limits.TotalQueueBytes},
 	}
 	for _, i := range ints {
 		v, ok := c.Get(i.key)

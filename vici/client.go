@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -40,7 +41,7 @@ func newClient(s *Server, conn net.Conn, id uint64) *client {
 		srv:    s,
 		conn:   conn,
 		id:     id,
-		queue:  newSendQueue(s.Limits().QueueBytes),
+		queue:  newSendQueue(s.Limits().QueueBytes, &s.queued),
 		ctx:    ctx,
 		cancel: cancel,
 		regs:   map[string]int{},
@@ -155,6 +156,8 @@ func (c *client) command(p *Packet) bool {
 	}
 	frame, err := c.srv.encode(&Packet{Type: CmdResponse, Message: reply})
 	if err != nil {
+		c.srv.log.Warn("vici reply does not fit in a VICI message, answered with an error",
+			"client", c.id, "command", p.Name, "err", err)
 		frame, _ = c.srv.encode(&Packet{Type: CmdResponse, Message: Failure(fmt.Sprintf(
 			"%s reply does not fit in a VICI message (%v); narrow the request",
 			p.Name, err))})
@@ -170,6 +173,10 @@ func (c *client) register(p *Packet) PacketType {
 	case !known:
 		c.srv.log.Info("vici client invalid registration", "client", c.id,
 			"event", quoted(p.Name), "op", p.Type.String())
+		return EventUnknown
+	case p.Type == EventRegister && c.regs[p.Name] >= maxRegistrations:
+		c.srv.log.Warn("vici client registered an event too often, refused", "client", c.id,
+			"event", p.Name, "limit", maxRegistrations)
 		return EventUnknown
 	case p.Type == EventRegister:
 		c.regs[p.Name]++
@@ -191,7 +198,10 @@ func (c *client) emit(event string, m *Message) bool {
 	}
 	frame, err := c.srv.encode(&Packet{Type: Event, Name: event, Message: m})
 	if err != nil {
-		return true // skipped, as strongSwan skips an oversize event
+		// Skipped, as strongSwan skips an oversize event.
+		c.srv.log.Warn("vici event not sent: it does not fit in a VICI message",
+			"client", c.id, "event", event, "err", err)
+		return true
 	}
 	for range n {
 		if !c.pushFrame(frame) {
@@ -204,6 +214,8 @@ func (c *client) emit(event string, m *Message) bool {
 func (c *client) push(p *Packet) bool {
 	frame, err := c.srv.encode(p)
 	if err != nil {
+		c.srv.log.Error("vici builder error", "client", c.id, "packet", p.Type.String(),
+			"err", err)
 		return false
 	}
 	return c.pushFrame(frame)
@@ -213,12 +225,13 @@ func (c *client) push(p *Packet) bool {
 // when the client is gone. Waiting stops this client's reader, so a client
 // that does not read stops being read: it waits alone.
 func (c *client) pushFrame(frame []byte) bool {
+	c.srv.shed(len(frame))
 	if c.queue.tryPush(frame) {
 		return true
 	}
 	if !c.stalled {
 		c.stalled = true
-		c.srv.log.Info("vici client not reading: reply waits for queue space",
+		c.srv.log.Info("vici client queue full: reply waits until the client reads",
 			"client", c.id, "queued", c.queue.size(), "limit", c.queue.max)
 	} else {
 		c.srv.log.Debug("vici client queue full, waiting", "client", c.id)
@@ -229,6 +242,7 @@ func (c *client) pushFrame(frame []byte) bool {
 // pushEvent queues a broadcast event if there is space; events are not
 // worth stopping the producer for.
 func (c *client) pushEvent(event string, frame []byte) {
+	c.srv.shed(len(frame))
 	if c.queue.tryPush(frame) {
 		return
 	}
@@ -257,17 +271,30 @@ func (c *client) writeLoop() {
 			} else {
 				c.srv.log.Info("vici write error, dropping client", "client", c.id, "err", err)
 			}
-			c.queue.abort()
-			c.cancel()
-			c.conn.Close() // wakes the reader
+			c.drop()
 			return
 		}
 	}
 }
 
+// quoted makes a name safe for a log line: slog quotes what needs it, so
+// only unprintable bytes are escaped here.
 func quoted(s string) string {
 	if Printable(s) {
 		return s
 	}
-	return fmt.Sprintf("%q", s)
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }
+
+// drop disconnects the client at once, discarding what is queued for it.
+func (c *client) drop() {
+	c.queue.abort()
+	c.cancel()
+	c.conn.Close() // wakes the reader and the writer
+}
+
+// maxRegistrations bounds how often one client may register one event:
+// each registration costs a copy of every event, and no real client needs
+// more than a few (govici registers twice while streaming).
+const maxRegistrations = 64

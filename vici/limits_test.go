@@ -186,7 +186,7 @@ func TestLimitQueueBytes(t *testing.T) {
 		reqs, _ = (&Packet{Type: CmdRequest, Name: "fill", Message: NewMessage()}).AppendFrame(reqs)
 	}
 	go stuck.Write(append(reg, reqs...))
-	logs.waitFor(t, "vici client not reading: reply waits for queue space")
+	logs.waitFor(t, "vici client queue full: reply waits until the client reads")
 	// What the server holds for the client stays within the bound: the
 	// queue plus the one reply that waits for space.
 	for range 20 {
@@ -330,7 +330,7 @@ func TestCloseDropsStuckClient(t *testing.T) {
 		reqs, _ = (&Packet{Type: CmdRequest, Name: "fill", Message: NewMessage()}).AppendFrame(reqs)
 	}
 	go stuck.Write(reqs)
-	logs.waitFor(t, "reply waits for queue space")
+	logs.waitFor(t, "reply waits until the client reads")
 	closed := make(chan struct{})
 	go func() { s.Close(); close(closed) }()
 	select {
@@ -376,5 +376,64 @@ func BenchmarkDecodeMaxElements(b *testing.B) {
 		if _, err := DecodeWithLimits(body, lim); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Clients that stop reading together cannot queue more than the total
+// limit: the one with the most queued is dropped, the others are served.
+func TestLimitTotalQueueBytes(t *testing.T) {
+	s, path, logs := startLogged(t, Limits{QueueBytes: 256 << 10, TotalQueueBytes: 300 << 10,
+		WriteTimeout: time.Minute})
+	var reqs []byte
+	for range 100 { // 3 MB of replies each
+		reqs, _ = (&Packet{Type: CmdRequest, Name: "fill", Message: NewMessage()}).AppendFrame(reqs)
+	}
+	for range 3 {
+		c, err := net.Dial("unix", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		go c.Write(reqs)
+	}
+	logs.waitFor(t, "vici queues exceed their total limit, dropping the client with the most queued")
+	for range 50 {
+		if got := s.queued.Load(); got > 300<<10+32<<10 {
+			t.Fatalf("%d bytes queued with a total limit of 300 KiB", got)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	served(t, path)
+}
+
+func TestLimitRegistrations(t *testing.T) {
+	_, path, logs := startLogged(t, Limits{})
+	c := dialRaw(t, path)
+	for i := range maxRegistrations + 2 {
+		c.send(Packet{Type: EventRegister, Name: "log"})
+		want := EventConfirm
+		if i >= maxRegistrations {
+			want = EventUnknown
+		}
+		if got := c.recv().Type; got != want {
+			t.Fatalf("registration %d = %v, want %v", i+1, got, want)
+		}
+	}
+	logs.waitFor(t, "vici client registered an event too often, refused")
+	// Unregistering frees a place again.
+	c.send(Packet{Type: EventUnregister, Name: "log"})
+	c.recv()
+	c.send(Packet{Type: EventRegister, Name: "log"})
+	if got := c.recv().Type; got != EventConfirm {
+		t.Fatalf("registration after unregister = %v", got)
+	}
+}
+
+func TestQuotedName(t *testing.T) {
+	if got := quoted("vers\x00ion"); got != `vers\x00ion` {
+		t.Fatalf("quoted = %s", got)
+	}
+	if got := quoted("version"); got != "version" {
+		t.Fatalf("quoted = %s", got)
 	}
 }

@@ -1,12 +1,16 @@
 package vici
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // sendQueue holds the frames waiting to be written to one client, bounded in
 // bytes. A frame larger than the bound is still taken when the queue is
 // empty, so a big reply can always go out.
 type sendQueue struct {
-	max int
+	max   int
+	total *atomic.Int64 // bytes queued for all clients of the server
 
 	mu       sync.Mutex // guards the fields below
 	cond     *sync.Cond
@@ -16,8 +20,8 @@ type sendQueue struct {
 	aborted  bool // the client is gone; drop everything
 }
 
-func newSendQueue(max int) *sendQueue {
-	q := &sendQueue{max: max}
+func newSendQueue(max int, total *atomic.Int64) *sendQueue {
+	q := &sendQueue{max: max, total: total}
 	q.cond = sync.NewCond(&q.mu)
 	return q
 }
@@ -36,6 +40,7 @@ func (q *sendQueue) push(frame []byte) bool {
 	}
 	q.frames = append(q.frames, frame)
 	q.bytes += len(frame)
+	q.total.Add(int64(len(frame)))
 	q.cond.Broadcast()
 	return true
 }
@@ -49,6 +54,7 @@ func (q *sendQueue) tryPush(frame []byte) bool {
 	}
 	q.frames = append(q.frames, frame)
 	q.bytes += len(frame)
+	q.total.Add(int64(len(frame)))
 	q.cond.Broadcast()
 	return true
 }
@@ -68,6 +74,7 @@ func (q *sendQueue) pop() ([]byte, bool) {
 	q.frames[0] = nil
 	q.frames = q.frames[1:]
 	q.bytes -= len(f)
+	q.total.Add(-int64(len(f)))
 	q.cond.Broadcast()
 	return f, true
 }
@@ -92,6 +99,7 @@ func (q *sendQueue) abort() {
 	q.mu.Lock()
 	q.aborted = true
 	q.frames = nil
+	q.total.Add(-int64(q.bytes))
 	q.bytes = 0
 	q.cond.Broadcast()
 	q.mu.Unlock()

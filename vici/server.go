@@ -35,7 +35,11 @@ type Server struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	nextID atomic.Uint64
-	wg     sync.WaitGroup
+	queued atomic.Int64 // bytes in all clients' queues
+
+	lastRefusal atomic.Int64  // when a refusal was last logged (unix ns)
+	refused     atomic.Uint64 // refusals since then
+	wg          sync.WaitGroup
 
 	mu        sync.Mutex // guards the fields below
 	listeners map[net.Listener]bool
@@ -140,9 +144,14 @@ func (s *Server) startClient(conn net.Conn) {
 	if s.closed || len(s.clients) >= limit {
 		n, closed := len(s.clients), s.closed
 		s.mu.Unlock()
-		if !closed {
-			s.log.Warn("vici client refused: too many clients", "client", id,
-				"clients", n, "limit", limit)
+		// One line a second at most: a flood of refusals must not flood the log.
+		if now := time.Now().UnixNano(); !closed &&
+			now-s.lastRefusal.Load() >= int64(time.Second) {
+			s.lastRefusal.Store(now)
+			s.log.Warn("vici clients refused: too many clients", "client", id,
+				"clients", n, "limit", limit, "refused", s.refused.Swap(0)+1)
+		} else {
+			s.refused.Add(1)
 		}
 		conn.Close()
 		return
@@ -178,6 +187,8 @@ func (s *Server) Broadcast(event string, m *Message) {
 	}
 	frame, err := s.encode(&Packet{Type: Event, Name: event, Message: m})
 	if err != nil {
+		s.log.Warn("vici event not sent: it does not fit in a VICI message",
+			"event", event, "err", err)
 		return
 	}
 	for _, c := range targets {
@@ -200,20 +211,42 @@ func (s *Server) HasSubscribers(event string) bool {
 	return false
 }
 
-// encode builds an outgoing frame, refusing one over the reply limit.
+// encode builds an outgoing frame, refusing one over the reply limit. The
+// callers log: what happens to a refused frame depends on what it is.
 func (s *Server) encode(p *Packet) ([]byte, error) {
 	frame, err := p.AppendFrame(nil)
 	if err != nil {
-		s.log.Error("vici builder error", "packet", p.Type.String(), "name", p.Name, "err", err)
 		return nil, err
 	}
 	if limit := s.Limits().MaxReply; len(frame)-4 > limit {
-		s.log.Warn("vici message size exceeds maximum size, discarded",
-			"packet", p.Type.String(), "name", p.Name, "size", len(frame)-4,
-			"limit", limit)
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrFrameTooLarge, len(frame)-4, limit)
 	}
 	return frame, nil
+}
+
+// shed drops the client with the most bytes queued when all queues
+// together would pass TotalQueueBytes with n more: a client that does not
+// read is the one that holds the memory.
+func (s *Server) shed(n int) {
+	budget := int64(s.Limits().TotalQueueBytes)
+	if s.queued.Load()+int64(n) <= budget {
+		return
+	}
+	s.mu.Lock()
+	var victim *client
+	most := 0
+	for c := range s.clients {
+		if q := c.queue.size(); q > most {
+			victim, most = c, q
+		}
+	}
+	s.mu.Unlock()
+	if victim == nil {
+		return
+	}
+	s.log.Warn("vici queues exceed their total limit, dropping the client with the most queued",
+		"client", victim.id, "queued", most, "total", s.queued.Load(), "limit", budget)
+	victim.drop()
 }
 
 // Close stops accepting, lets every client's queued replies drain (bounded by
