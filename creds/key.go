@@ -6,7 +6,10 @@ import (
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/asn1"
+	"errors"
 	"fmt"
+	"math/bits"
 	"strings"
 )
 
@@ -48,6 +51,12 @@ type Key struct {
 // PKCS#1, SEC 1 or PKCS#8, PEM or DER.
 func ParseKey(t KeyType, data []byte) (*Key, error) {
 	der := decodePEM(data)
+	fail := fmt.Errorf("%w: %s private key", ErrParse, t)
+	if rsaModulusBits(der) > MaxRSABits {
+		// checked before Go's parser, which validates the key at a cost
+		// that grows fast with its size
+		return nil, fmt.Errorf("%w: %w", fail, ErrKeyTooLarge)
+	}
 	var k any
 	var err error
 	if k, err = x509.ParsePKCS8PrivateKey(der); err != nil {
@@ -55,7 +64,6 @@ func ParseKey(t KeyType, data []byte) (*Key, error) {
 			k, err = x509.ParseECPrivateKey(der)
 		}
 	}
-	fail := fmt.Errorf("%w: %s private key", ErrParse, t)
 	if err != nil {
 		return nil, fail
 	}
@@ -79,4 +87,47 @@ func ParseKey(t KeyType, data []byte) (*Key, error) {
 		return nil, fail
 	}
 	return &Key{ID: spkiKeyID(spki), Type: got, Key: s}, nil
+}
+
+// MaxRSABits is the largest RSA modulus load-key accepts, the largest
+// strongSwan's own tests use.
+const MaxRSABits = 16384
+
+// ErrKeyTooLarge says a key was refused for its size alone.
+var ErrKeyTooLarge = errors.New("creds: key too large")
+
+// rsaModulusBits returns the size of the modulus of a PKCS#1 or PKCS#8 RSA
+// private key in DER without parsing the rest, or 0 for anything else.
+func rsaModulusBits(der []byte) int {
+	var seq asn1.RawValue
+	if _, err := asn1.Unmarshal(der, &seq); err != nil || seq.Tag != asn1.TagSequence {
+		return 0
+	}
+	var version, second asn1.RawValue
+	rest, err := asn1.Unmarshal(seq.Bytes, &version)
+	if err != nil || version.Tag != asn1.TagInteger {
+		return 0
+	}
+	if rest, err = asn1.Unmarshal(rest, &second); err != nil {
+		return 0
+	}
+	switch second.Tag {
+	case asn1.TagInteger: // PKCS#1: version, modulus, ...
+		n := second.Bytes
+		for len(n) > 0 && n[0] == 0 {
+			n = n[1:]
+		}
+		if len(n) == 0 {
+			return 0
+		}
+		return (len(n)-1)*8 + bits.Len8(n[0])
+	case asn1.TagSequence: // PKCS#8: version, algorithm, PKCS#1 in an octet string
+		var inner asn1.RawValue
+		if _, err := asn1.Unmarshal(rest, &inner); err != nil ||
+			inner.Tag != asn1.TagOctetString || inner.IsCompound {
+			return 0
+		}
+		return rsaModulusBits(inner.Bytes)
+	}
+	return 0
 }
