@@ -11,7 +11,6 @@ import (
 	"encoding/pem"
 	"fmt"
 	"math/big"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +22,7 @@ import (
 // must be the same message.
 type viciCase struct {
 	cmd string
-	in  map[string]any
+	in  *govici.Message
 }
 
 // credMaterial makes a CA, a leaf certificate and the leaf's RSA key.
@@ -49,10 +48,14 @@ func credMaterial(t *testing.T) (caPEM, leafPEM, keyDER string) {
 
 func viciCases(t *testing.T) []viciCase {
 	ca, leaf, key := credMaterial(t)
-	sec := func(kv ...any) map[string]any {
-		m := map[string]any{}
+	// sec builds a message in argument order: both daemons must see the
+	// same order, which a map would not give.
+	sec := func(kv ...any) *govici.Message {
+		m := govici.NewMessage()
 		for i := 0; i < len(kv); i += 2 {
-			m[kv[i].(string)] = kv[i+1]
+			if err := m.Set(kv[i].(string), kv[i+1]); err != nil {
+				t.Fatal(err)
+			}
 		}
 		return m
 	}
@@ -122,22 +125,16 @@ func viciCases(t *testing.T) []viciCase {
 
 // callRaw sends one request on a fresh session and renders the reply; an
 // error other than a failure reply is rendered too.
-func callRaw(t *testing.T, path, cmd string, in map[string]any) string {
+func callRaw(t *testing.T, path, cmd string, in *govici.Message) string {
 	t.Helper()
 	s, err := dialRetry(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	var m *govici.Message
-	if in != nil {
-		if m, err = govici.MarshalMessage(in); err != nil {
-			t.Fatal(err)
-		}
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	out, err := s.Call(ctx, cmd, m)
+	out, err := s.Call(ctx, cmd, in)
 	if out == nil {
 		return "error: " + err.Error()
 	}
@@ -175,15 +172,17 @@ func TestInteropViciReplies(t *testing.T) {
 }
 
 // describe names a request's keys and short values, for failure messages.
-func describe(in map[string]any) string {
-	var parts []string
-	for k, v := range in {
-		s := fmt.Sprint(v)
-		if len(s) > 40 {
-			s = s[:40] + "..."
-		}
-		parts = append(parts, k+"="+s)
+func describe(in *govici.Message) string {
+	if in == nil {
+		return ""
 	}
-	slices.Sort(parts)
+	var parts []string
+	for _, k := range in.Keys() {
+		v := fmt.Sprint(in.Get(k))
+		if len(v) > 40 {
+			v = v[:40] + "..."
+		}
+		parts = append(parts, k+"="+v)
+	}
 	return strings.Join(parts, " ")
 }
