@@ -6,6 +6,14 @@ import (
 	"github.com/charond/charond/vici"
 )
 
+// loadFailed logs a refused load-* request, one line with the errmsg and
+// attrs naming what failed, and returns the failure reply.
+func (d *Daemon) loadFailed(what, errmsg string, attrs ...any) *vici.Message {
+	d.log.Info("loading vici "+what+" failed",
+		append([]any{"subsys", "cfg", "errmsg", errmsg}, attrs...)...)
+	return vici.Failure(errmsg)
+}
+
 // printable reports whether every byte of s is printable ASCII, the test
 // strongSwan applies before it reads a value as text.
 func printable(s string) bool {

@@ -22,12 +22,19 @@ func (d *Daemon) loadAuthority(_ context.Context, req *vici.Request) *vici.Messa
 		if e.Kind != vici.KindSection {
 			continue // charon ignores anything but sections at the root
 		}
+		// a file that could not be read is named in the failure's log line,
+		// or in a line of its own when another cacert makes up for it
+		var fileAttrs []any
 		a, errmsg := parseAuthority(e.Name, e.Section, func(path string, err error) {
-			d.log.Warn("loading CA certificate failed", "subsys", "cfg", "authority", e.Name,
-				"path", path, "err", err)
+			fileAttrs = []any{"path", path, "reason", err}
 		})
 		if errmsg != "" {
-			return vici.Failure(errmsg)
+			return d.loadFailed("authority", errmsg, append([]any{"name", e.Name},
+				fileAttrs...)...)
+		}
+		if fileAttrs != nil {
+			d.log.Warn("loading CA certificate failed", append([]any{"subsys", "cfg",
+				"name", e.Name}, fileAttrs...)...)
 		}
 		if d.auths.Load(a) {
 			d.log.Info("replaced vici authority", "subsys", "cfg", "name", a.Name)

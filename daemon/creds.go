@@ -19,25 +19,29 @@ func (d *Daemon) registerCreds(r vici.Registrar) {
 
 func (d *Daemon) loadShared(_ context.Context, req *vici.Request) *vici.Message {
 	m := req.Message
+	// strongSwan names a shared key by its unique id, when it has one
+	id, _ := argString(m, "id")
+	fail := func(errmsg string, attrs ...any) *vici.Message {
+		return d.loadFailed("shared key", errmsg, append(attrs, "id", id)...)
+	}
 	name, ok := argString(m, "type")
 	if !ok {
-		return vici.Failure("shared key type missing")
+		return fail("shared key type missing")
 	}
 	typ, err := creds.ParseType(name)
 	if errors.Is(err, creds.ErrType) {
-		return vici.Failure("invalid shared key type: " + name)
+		return fail("invalid shared key type: " + name)
 	}
 	data, ok := m.Get("data") // a raw secret, binary allowed
 	if !ok {
-		return vici.Failure("shared key data missing")
+		return fail("shared key data missing")
 	}
 	owners, _ := m.List("owners")
 	for _, o := range owners {
 		if !printable(o) {
-			return vici.Failure("parsing shared key owners failed")
+			return fail("parsing shared key owners failed")
 		}
 	}
-	id, _ := argString(m, "id")
 	d.creds.Add(creds.Shared{ID: id, Type: typ, Data: []byte(data), Owners: owners})
 	d.log.Info("loaded shared key", "subsys", "cfg", "type", string(typ), "id", id,
 		"owners", len(owners))

@@ -21,12 +21,15 @@ func (d *Daemon) registerCerts(r vici.Registrar) {
 func (d *Daemon) loadCert(_ context.Context, req *vici.Request) *vici.Message {
 	m := req.Message
 	name, ok := argString(m, "type")
+	fail := func(errmsg string, attrs ...any) *vici.Message {
+		return d.loadFailed("certificate", errmsg, append(attrs, "type", name)...)
+	}
 	if !ok {
-		return vici.Failure("certificate type missing")
+		return fail("certificate type missing")
 	}
 	typ, flag, implied, err := creds.ParseCertType(name)
 	if err != nil {
-		return vici.Failure(fmt.Sprintf("invalid certificate type '%s'", name))
+		return fail(fmt.Sprintf("invalid certificate type '%s'", name))
 	}
 	if typ == creds.CertX509 && !implied {
 		fname, ok := argString(m, "flag")
@@ -34,19 +37,19 @@ func (d *Daemon) loadCert(_ context.Context, req *vici.Request) *vici.Message {
 			fname = string(creds.FlagNone)
 		}
 		if flag, err = creds.ParseFlag(fname); err != nil {
-			return vici.Failure(fmt.Sprintf("invalid certificate flag '%s'", fname))
+			return fail(fmt.Sprintf("invalid certificate flag '%s'", fname))
 		}
 	}
 	data, ok := m.Get("data")
 	if !ok || data == "" {
-		return vici.Failure("certificate data missing")
+		return fail("certificate data missing")
 	}
 	c, err := creds.ParseCert(typ, flag, []byte(data))
 	switch {
 	case errors.Is(err, creds.ErrNotCA):
-		return vici.Failure("ca certificate lacks CA basic constraint, rejected")
+		return fail("ca certificate lacks CA basic constraint, rejected")
 	case err != nil:
-		return vici.Failure(fmt.Sprintf("parsing %s certificate failed", typ))
+		return fail(fmt.Sprintf("parsing %s certificate failed", typ))
 	}
 	d.creds.AddCert(c)
 	d.log.Info("loaded certificate", "subsys", "cfg", "type", string(typ),
@@ -57,20 +60,23 @@ func (d *Daemon) loadCert(_ context.Context, req *vici.Request) *vici.Message {
 func (d *Daemon) loadKey(_ context.Context, req *vici.Request) *vici.Message {
 	m := req.Message
 	name, ok := argString(m, "type")
+	fail := func(errmsg string, attrs ...any) *vici.Message {
+		return d.loadFailed("private key", errmsg, append(attrs, "type", name)...)
+	}
 	if !ok {
-		return vici.Failure("key type missing")
+		return fail("key type missing")
 	}
 	typ, err := creds.ParseKeyType(name)
 	if err != nil {
-		return vici.Failure("invalid key type: " + name)
+		return fail("invalid key type: " + name)
 	}
 	data, ok := m.Get("data")
 	if !ok || data == "" {
-		return vici.Failure("key data missing")
+		return fail("key data missing")
 	}
 	k, err := creds.ParseKey(typ, []byte(data))
 	if err != nil {
-		return vici.Failure(fmt.Sprintf("parsing %s private key failed", typ))
+		return fail(fmt.Sprintf("parsing %s private key failed", typ), "err", err)
 	}
 	d.creds.AddKey(k)
 	d.log.Info("loaded private key", "subsys", "cfg", "type", string(k.Type), "id", k.ID)

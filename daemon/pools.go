@@ -45,8 +45,14 @@ func (d *Daemon) loadPool(_ context.Context, req *vici.Request) *vici.Message {
 }
 
 // loadOnePool parses and loads one pool section and returns the errmsg of
-// a failure, or "".
-func (d *Daemon) loadOnePool(name string, sec *vici.Message) string {
+// a failure, or "". Each failure is logged once.
+func (d *Daemon) loadOnePool(name string, sec *vici.Message) (errmsg string) {
+	logged := false
+	defer func() {
+		if errmsg != "" && !logged {
+			d.loadFailed("pool", errmsg, "name", name)
+		}
+	}()
 	var (
 		r     pool.Range
 		found bool
@@ -95,6 +101,7 @@ func (d *Daemon) loadOnePool(name string, sec *vici.Message) string {
 	if errors.Is(err, pool.ErrOnlineLeases) {
 		d.log.Info(fmt.Sprintf("vici pool %s has %d online leases, unable to replace",
 			name, res.Online), "subsys", "cfg")
+		logged = true
 		return fmt.Sprintf("vici pool %s has online leases, unable to replace", name)
 	}
 	if err != nil {
