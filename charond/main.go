@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/exec"
 	"os/signal"
 	"sync"
 	"syscall"
@@ -211,8 +212,13 @@ func startIKE(ctx context.Context, set settings.IKE, d *daemon.Daemon, srv *vici
 		closers = append(closers, k.Close)
 		ko := kernel.Options{Kernel: k, Interface: set.VIPInterface, Table: set.Table,
 			Prio: set.Prio, Log: log}
+		// Received DNS servers go to the file named in strongswan.conf, else
+		// to resolvconf where it is installed, else nowhere: charond never
+		// rewrites /etc/resolv.conf unless told to.
 		if set.DNSFile != "" {
 			ko.DNS = &kernel.ResolvFile{Path: set.DNSFile, Log: log}
+		} else if p, err := exec.LookPath("resolvconf"); err == nil {
+			ko.DNS = &kernel.Resolvconf{Command: p, Log: log}
 		}
 		vips := kernel.NewManager(ko)
 		if err := vips.Start(); err != nil { // flushes a crashed run's leftovers
