@@ -23,23 +23,27 @@ func cUint(s string) (uint64, string) {
 		base = 8
 	}
 	var v uint64
+	overflow := false
 	n := 0
 	for n < len(t) {
 		d := hexDigit(t[n])
 		if d < 0 || uint64(d) >= base {
 			break
 		}
-		if v > (math.MaxUint64-uint64(d))/base {
-			v = math.MaxUint64 // strtoull saturates
+		if overflow || v > (math.MaxUint64-uint64(d))/base {
+			overflow = true
 		} else {
 			v = v*base + uint64(d)
 		}
 		n++
 	}
-	if n == 0 {
+	switch {
+	case n == 0:
 		return 0, s
-	}
-	if neg {
+	case overflow:
+		// strtoull saturates, whatever the sign: -v would wrap to 1
+		return math.MaxUint64, t[n:]
+	case neg:
 		v = -v
 	}
 	return v, t[n:]

@@ -84,21 +84,6 @@ func (d *Daemon) registerSAs(r vici.Registrar) {
 	r.Handle("list-policies", d.listPolicies)
 }
 
-// argInt reads an integer the way charon does (C strtol, base 0: 0x for
-// hex, a leading 0 for octal); an empty, missing or partly numeric value
-// gives def.
-func argInt(m *vici.Message, key string, def int64) int64 {
-	v, ok := argString(m, key)
-	if !ok || v == "" {
-		return def
-	}
-	n, err := strconv.ParseInt(strings.TrimLeft(v, " \t\n"), 0, 64)
-	if err != nil {
-		return def
-	}
-	return n
-}
-
 func selector(m *vici.Message) Selector {
 	var s Selector
 	s.IKE, _ = argString(m, "ike")
