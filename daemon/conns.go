@@ -54,6 +54,13 @@ func (d *Daemon) loadConn(_ context.Context, req *vici.Request) *vici.Message {
 			d.log.Info("loading vici connection failed", attrs...)
 			return vici.Failure(err.Error())
 		}
+		if err := listable(c); err != nil {
+			// list-conns could never show it: refuse it rather than hide it
+			errmsg := fmt.Sprintf("config too large to list: %s, config discarded", c.Name)
+			d.log.Info("loading vici connection failed", "subsys", "cfg", "conn", e.Name,
+				"err", errmsg, "reason", err)
+			return vici.Failure(errmsg)
+		}
 		change := d.conns.Load(c)
 		d.log.Info(fmt.Sprintf("%s vici connection: %s", change, c.Name), "subsys", "cfg")
 	}
@@ -84,13 +91,30 @@ func (d *Daemon) listConns(_ context.Context, req *vici.Request) *vici.Message {
 		if hasFilter && c.Name != filter {
 			continue
 		}
-		ev := vici.NewMessage()
-		ev.SetSection(c.Name, listConnMessage(c))
-		if !req.Emit("list-conn", ev) {
+		if !req.Emit("list-conn", listConnEvent(c)) {
 			break
 		}
 	}
 	return vici.NewMessage()
+}
+
+// listConnEvent is the list-conn event that lists c.
+func listConnEvent(c *conn.Config) *vici.Message {
+	return vici.NewMessage().SetSection(c.Name, listConnMessage(c))
+}
+
+// listable reports why c's list-conn event could not be sent: a value or
+// name VICI cannot encode, or a frame over the size limit.
+func listable(c *conn.Config) error {
+	p := vici.Packet{Type: vici.Event, Name: "list-conn", Message: listConnEvent(c)}
+	frame, err := p.AppendFrame(nil)
+	if err != nil {
+		return err
+	}
+	if n := len(frame) - 4; n > vici.MaxFrameSize {
+		return fmt.Errorf("list-conn event of %d bytes exceeds %d", n, vici.MaxFrameSize)
+	}
+	return nil
 }
 
 var ikeVersions = map[uint32]string{0: "IKEv1/2", 1: "IKEv1", 2: "IKEv2"}
