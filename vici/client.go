@@ -166,7 +166,8 @@ func (c *client) command(p *Packet) bool {
 }
 
 func (c *client) register(p *Packet) PacketType {
-	known := c.srv.events[p.Name] && Printable(p.Name)
+	count, known := c.srv.events[p.Name]
+	known = known && Printable(p.Name)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
@@ -180,9 +181,11 @@ func (c *client) register(p *Packet) PacketType {
 		return EventUnknown
 	case p.Type == EventRegister:
 		c.regs[p.Name]++
+		count.Add(1)
 		return EventConfirm
 	case c.regs[p.Name] > 0:
 		c.regs[p.Name]--
+		count.Add(-1)
 		return EventConfirm
 	default:
 		return EventUnknown

@@ -437,3 +437,30 @@ func TestQuotedName(t *testing.T) {
 		t.Fatalf("quoted = %s", got)
 	}
 }
+
+// A client's registrations end with it, so producers stop building events
+// for nobody.
+func TestHasSubscribersFollowsClients(t *testing.T) {
+	s, path, _ := startLogged(t, Limits{})
+	c := dialRaw(t, path)
+	c.send(Packet{Type: EventRegister, Name: "log"})
+	c.send(Packet{Type: EventRegister, Name: "log"})
+	c.recv()
+	c.recv()
+	if !s.HasSubscribers("log") || s.HasSubscribers("ike-updown") || s.HasSubscribers("bogus") {
+		t.Fatal("subscribers wrong after registering log twice")
+	}
+	c.send(Packet{Type: EventUnregister, Name: "log"})
+	c.recv()
+	if !s.HasSubscribers("log") {
+		t.Fatal("one of two registrations removed the subscriber")
+	}
+	c.Close()
+	for range 200 {
+		if !s.HasSubscribers("log") {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("a disconnected client still counts as a subscriber")
+}

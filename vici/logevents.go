@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // LogHandler is a slog.Handler that passes every record on to another
@@ -14,19 +15,24 @@ import (
 // records are dropped from the events, never from the log.
 type LogHandler struct {
 	next  slog.Handler
-	srv   *Server
 	attrs []slog.Attr // from WithAttrs, in order; groups are not reflected
+	*logShared
+}
+
+// logShared is what every handler derived with WithAttrs shares.
+type logShared struct {
+	srv   atomic.Pointer[Server] // set by Start
 	queue chan slog.Record
 }
 
 // NewLogHandler wraps next. Call Start once the server exists.
 func NewLogHandler(next slog.Handler) *LogHandler {
-	return &LogHandler{next: next, queue: make(chan slog.Record, 1024)}
+	return &LogHandler{next: next, logShared: &logShared{queue: make(chan slog.Record, 1024)}}
 }
 
 // Start sends queued records to srv's subscribers until ctx ends.
 func (h *LogHandler) Start(ctx context.Context, srv *Server) {
-	h.srv = srv
+	h.srv.Store(srv)
 	go func() {
 		for {
 			select {
@@ -50,8 +56,10 @@ func (h *LogHandler) Enabled(ctx context.Context, l slog.Level) bool {
 // Handle implements slog.Handler.
 func (h *LogHandler) Handle(ctx context.Context, r slog.Record) error {
 	err := h.next.Handle(ctx, r)
-	// Only levels charon calls 0 and 1 are exported, as in charon.
-	if r.Level >= slog.LevelInfo {
+	// Only levels charon calls 0 and 1 are exported, as in charon, and
+	// only while somebody listens: most records have no audience.
+	if srv := h.srv.Load(); r.Level >= slog.LevelInfo && srv != nil &&
+		srv.HasSubscribers("log") {
 		rec := r.Clone()
 		if len(h.attrs) > 0 {
 			rec.AddAttrs(h.attrs...)

@@ -29,8 +29,8 @@ type Server struct {
 	log    *slog.Logger
 	limits atomic.Pointer[Limits] // replaced whole by SetLimits
 
-	handlers map[string]HandlerFunc // written before Serve only
-	events   map[string]bool
+	handlers map[string]HandlerFunc   // written before Serve only
+	events   map[string]*atomic.Int64 // known events and their registrations; keys fixed
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -56,14 +56,14 @@ func NewServer(log *slog.Logger, limits Limits) *Server {
 	s := &Server{
 		log:       log.With("subsys", "vici"),
 		handlers:  map[string]HandlerFunc{},
-		events:    map[string]bool{},
+		events:    map[string]*atomic.Int64{},
 		ctx:       ctx,
 		cancel:    cancel,
 		listeners: map[net.Listener]bool{},
 		clients:   map[*client]bool{},
 	}
 	for _, e := range knownEvents {
-		s.events[e] = true
+		s.events[e] = new(atomic.Int64)
 	}
 	s.SetLimits(limits)
 	return s
@@ -169,6 +169,12 @@ func (s *Server) removeClient(c *client) {
 	s.mu.Lock()
 	delete(s.clients, c)
 	s.mu.Unlock()
+	c.mu.Lock()
+	for name, n := range c.regs {
+		s.events[name].Add(-int64(n))
+	}
+	clear(c.regs)
+	c.mu.Unlock()
 }
 
 // Broadcast sends an event to every client registered for it, once per
@@ -199,16 +205,10 @@ func (s *Server) Broadcast(event string, m *Message) {
 }
 
 // HasSubscribers reports whether any client is registered for event, so
-// producers can skip building events nobody receives.
+// producers can skip building events nobody receives. It takes no lock.
 func (s *Server) HasSubscribers(event string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for c := range s.clients {
-		if c.registrations(event) > 0 {
-			return true
-		}
-	}
-	return false
+	n, ok := s.events[event]
+	return ok && n.Load() > 0
 }
 
 // encode builds an outgoing frame, refusing one over the reply limit. The
