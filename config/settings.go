@@ -113,51 +113,95 @@ func (s Section) Name() string { return s.name }
 // Exists reports whether the section is present in the tree.
 func (s Section) Exists() bool { return len(s.nodes) > 0 }
 
-// expand appends n and, depth-first, the sections its references name.
-// stack holds the references being resolved, so that loops end.
-func (s Section) expand(n *node, out []*node, stack []string) []*node {
-	for _, have := range out {
-		if have == n {
-			return out
-		}
-	}
-	out = append(out, n)
-	for _, ref := range n.refs {
-		if slices.Contains(stack, ref) {
-			continue
-		}
-		for _, r := range s.resolve(ref, append(stack[:len(stack):len(stack)], ref)) {
-			out = s.expand(r, out, stack)
+// walk is the state of one lookup. Every view it builds holds each node
+// once: a node referenced again through another path (a diamond of ':'
+// references) is not expanded again, which made lookups exponential.
+type walk struct {
+	root  *node
+	views map[string][]*node // views of referenced paths' parents
+	cut   bool               // a reference loop was cut, views depend on the stack
+}
+
+// countVisit, when set by a test, is called for each node a view expands.
+var countVisit func()
+
+// children returns the view of the sub-sections name of nodes: each one
+// found, each followed depth-first by what it references. stack holds the
+// references being resolved, so that loops through a path's parents end.
+func (w *walk) children(nodes []*node, name string, stack []string) []*node {
+	var out []*node
+	seen := map[*node]bool{}
+	for _, n := range nodes {
+		if c := n.child(name); c != nil {
+			out = w.expand(c, out, seen, stack)
 		}
 	}
 	return out
 }
 
-// resolve finds the sections at the absolute path ref.
-func (s Section) resolve(ref string, stack []string) []*node {
-	view := Section{root: s.root, nodes: []*node{s.root}}
-	for _, part := range strings.Split(ref, ".") {
-		view = view.childView(part, stack)
-		if !view.Exists() {
-			return nil
+// expand appends n and, depth-first, the sections its references name,
+// skipping those the view already has (first occurrence wins).
+func (w *walk) expand(n *node, out []*node, seen map[*node]bool, stack []string) []*node {
+	if seen[n] {
+		return out
+	}
+	seen[n] = true
+	if countVisit != nil {
+		countVisit()
+	}
+	out = append(out, n)
+	for _, ref := range n.refs {
+		if slices.Contains(stack, ref) {
+			w.cut = true
+			continue
+		}
+		inner := append(stack[:len(stack):len(stack)], ref)
+		parent, last := "", ref
+		if dot := strings.LastIndexByte(ref, '.'); dot >= 0 {
+			parent, last = ref[:dot], ref[dot+1:]
+		}
+		for _, p := range w.view(parent, inner) {
+			if c := p.child(last); c != nil {
+				out = w.expand(c, out, seen, inner)
+			}
 		}
 	}
-	return view.nodes
+	return out
 }
 
-func (s Section) childView(name string, stack []string) Section {
-	sub := Section{name: name, root: s.root}
-	for _, n := range s.nodes {
-		if c := n.child(name); c != nil {
-			sub.nodes = s.expand(c, sub.nodes, stack)
-		}
+// view returns the view of the absolute path ("" is the root). A view
+// built without cutting a loop does not depend on the stack and is kept
+// for the rest of the walk.
+func (w *walk) view(path string, stack []string) []*node {
+	if path == "" {
+		return []*node{w.root}
 	}
-	return sub
+	if v, ok := w.views[path]; ok {
+		return v
+	}
+	parent, last := "", path
+	if dot := strings.LastIndexByte(path, '.'); dot >= 0 {
+		parent, last = path[:dot], path[dot+1:]
+	}
+	outer := w.cut
+	w.cut = false
+	v := w.children(w.view(parent, stack), last, stack)
+	if !w.cut {
+		if w.views == nil {
+			w.views = map[string][]*node{}
+		}
+		w.views[path] = v
+	}
+	w.cut = w.cut || outer
+	return v
 }
 
 // Section returns the sub-section name; it does not exist if nobody, the
 // section itself or a referenced one, defines it.
-func (s Section) Section(name string) Section { return s.childView(name, nil) }
+func (s Section) Section(name string) Section {
+	w := &walk{root: s.root}
+	return Section{name: name, root: s.root, nodes: w.children(s.nodes, name, nil)}
+}
 
 // Sections returns the names of the sub-sections: own ones in file order,
 // then inherited ones not seen yet.
