@@ -62,6 +62,9 @@ func hexDigit(c byte) int {
 }
 
 // parseUint accepts a whole C number; an empty value is 0.
+//
+// TODO: charon first cuts a number to 15 bytes (vici_stringify into a
+// char buf[16]), so it reads 000000000000000012 as 0; this reads 12.
 func parseUint(s string) (uint64, bool) {
 	v, rest := cUint(s)
 	return v, rest == ""
