@@ -37,7 +37,8 @@ func (p *parser) include(sec *node, line int) error {
 		return nil
 	}
 	from := fmt.Sprintf("%s:%d", p.file, line)
-	return parsePattern(sec, includePath(p.file, pattern), p.depth+1, p.warns, from)
+	return parsePattern(sec, includePath(p.file, pattern), p.depth+1, p.nest, p.warns,
+		from)
 }
 
 // pattern reads an unquoted include pattern up to a blank, '#' or '}'.

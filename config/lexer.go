@@ -14,6 +14,7 @@ type parser struct {
 	line  int
 	col   int
 	depth int // include nesting
+	nest  int // sections open, counting those of including files
 	warns *[]string
 }
 
@@ -130,6 +131,10 @@ func (p *parser) section(sec *node, top bool, name string, line, col int) error 
 			continue
 		}
 		p.skipBlank()
+		if c := p.peek(); (c == '{' || c == ':') && p.nest >= maxNesting {
+			return p.errAt(line, col, "section '%s' nested deeper than %d levels",
+				name, maxNesting)
+		}
 		switch p.peek() {
 		case '=':
 			p.next()
@@ -140,7 +145,7 @@ func (p *parser) section(sec *node, top bool, name string, line, col int) error 
 			sec.set(name, value)
 		case '{':
 			p.next()
-			if err := p.section(sec.section(name, nil), false, name, line, col); err != nil {
+			if err := p.nested(sec.section(name, nil), name, line, col); err != nil {
 				return err
 			}
 		case ':':
@@ -149,7 +154,7 @@ func (p *parser) section(sec *node, top bool, name string, line, col int) error 
 			if err != nil {
 				return err
 			}
-			if err := p.section(sec.section(name, refs), false, name, line, col); err != nil {
+			if err := p.nested(sec.section(name, refs), name, line, col); err != nil {
 				return err
 			}
 		default:
@@ -159,6 +164,17 @@ func (p *parser) section(sec *node, top bool, name string, line, col int) error 
 			return p.unexpected()
 		}
 	}
+}
+
+// maxNesting bounds section nesting, far above any real file: each level
+// is a recursion, and millions of them overflowed the stack.
+const maxNesting = 64
+
+// nested parses a sub-section one level deeper.
+func (p *parser) nested(sec *node, name string, line, col int) error {
+	p.nest++
+	defer func() { p.nest-- }()
+	return p.section(sec, false, name, line, col)
 }
 
 // refs parses "a.b, c {" up to and including the brace.

@@ -38,7 +38,7 @@ const maxIncludeDepth = 32
 func ParseFile(path string) (*Settings, []string, error) {
 	s := newSettings()
 	var warns []string
-	if err := parsePattern(s.root, path, 0, &warns, ""); err != nil {
+	if err := parsePattern(s.root, path, 0, 0, &warns, ""); err != nil {
 		return nil, warns, err
 	}
 	return s, warns, nil
@@ -57,8 +57,10 @@ func Parse(name string, data []byte) (*Settings, []string, error) {
 }
 
 // parsePattern expands pattern and parses each match into sec, in order.
-// from is "file:line" of the include line, "" for the main file.
-func parsePattern(sec *node, pattern string, depth int, warns *[]string, from string) error {
+// from is "file:line" of the include line, "" for the main file; nest is
+// the number of sections open around it.
+func parsePattern(sec *node, pattern string, depth, nest int, warns *[]string,
+	from string) error {
 	if depth > maxIncludeDepth {
 		return fmt.Errorf("config: including '%s': nesting deeper than %d",
 			pattern, maxIncludeDepth)
@@ -91,7 +93,8 @@ func parsePattern(sec *node, pattern string, depth int, warns *[]string, from st
 		if err != nil {
 			return fmt.Errorf("config: failed to open config file '%s': %w", f, err)
 		}
-		p := &parser{file: f, data: data, line: 1, col: 1, warns: warns, depth: depth}
+		p := &parser{file: f, data: data, line: 1, col: 1, warns: warns, depth: depth,
+			nest: nest}
 		if err := p.body(sec, true); err != nil {
 			return err
 		}
