@@ -141,14 +141,31 @@ func run(c *cli.Context) error {
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(l) }()
+	// SIGHUP reloads run here, not in the signal loop: a slow reload (a
+	// huge file, a FIFO) must not hold up SIGTERM. One pending reload is
+	// enough however many SIGHUPs arrive meanwhile.
+	hup := make(chan struct{}, 1)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+			}
+			if err := reload(); err != nil {
+				log.Error("reloading settings failed", "subsys", "cfg", "err", err)
+			} else {
+				log.Info("settings reloaded", "subsys", "cfg", "file", file)
+			}
+		}
+	}()
 	for {
 		select {
 		case sig := <-sigs:
 			if sig == syscall.SIGHUP {
-				if err := reload(); err != nil {
-					log.Error("reloading settings failed", "subsys", "cfg", "err", err)
-				} else {
-					log.Info("settings reloaded", "subsys", "cfg", "file", file)
+				select {
+				case hup <- struct{}{}:
+				default:
 				}
 				continue
 			}
