@@ -27,8 +27,11 @@ func (e *env) readConf() (*swanctlConf, int) {
 	}
 	if err != nil {
 		var se *config.SyntaxError
+		var ie *config.IncludeError
 		if errors.As(err, &se) {
 			fmt.Fprintf(e.stderr, "%s:%d:%d: %s\n", se.File, se.Line, se.Column, se.Msg)
+		} else if errors.As(err, &ie) {
+			fmt.Fprintln(e.stderr, ie.Message())
 		} else {
 			fmt.Fprintln(e.stderr, err)
 		}

@@ -3,9 +3,11 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // ErrSyntax is wrapped by every SyntaxError.
@@ -75,23 +77,26 @@ func parsePattern(sec *node, pattern string, depth, nest int, warns *[]string,
 		return nil
 	}
 	for _, f := range files {
-		st, err := os.Stat(f)
+		var data []byte
+		var err error
+		if from == "" {
+			data, err = readMain(f)
+		} else {
+			data, err = ReadRegular(f, MaxConfigFile)
+			if errors.Is(err, syscall.EISDIR) && hasMeta(pattern) {
+				// strongSwan skips what it cannot open as a file; a folder
+				// matched by conf.d/* is no reason to fail.
+				*warns = append(*warns, fmt.Sprintf("%s: unable to open '%s'", from, f))
+				continue
+			}
+			// Anything else, a FIFO or device matched by a pattern too, is
+			// an error: read as empty, it would unload what it should hold.
+			if err != nil {
+				return &IncludeError{From: from, Path: f, Err: err}
+			}
+		}
 		if err != nil {
-			return fmt.Errorf("config: failed to open config file '%s': %w", f, err)
-		}
-		if from == "" && st.IsDir() {
-			return fmt.Errorf("config: failed to open config file '%s': is a directory", f)
-		}
-		// The main file may be a device (/dev/null for no settings).
-		if from != "" && !st.Mode().IsRegular() {
-			// strongSwan skips what it cannot open as a file; a folder
-			// matched by conf.d/* is no reason to fail.
-			*warns = append(*warns, fmt.Sprintf("%s: unable to open '%s'", from, f))
-			continue
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return fmt.Errorf("config: failed to open config file '%s': %w", f, err)
+			return err
 		}
 		p := &parser{file: f, data: data, line: 1, col: 1, warns: warns, depth: depth,
 			nest: nest}
@@ -101,6 +106,53 @@ func parsePattern(sec *node, pattern string, depth, nest int, warns *[]string,
 	}
 	return nil
 }
+
+// MaxConfigFile bounds one settings file, twenty times a file of 10,000
+// connections.
+const MaxConfigFile = 64 << 20
+
+// readMain reads the main file, which may be a device (/dev/null for no
+// settings) or a FIFO, but not a folder nor more than MaxConfigFile bytes.
+func readMain(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: failed to open config file '%s': %w", path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err == nil && st.IsDir() {
+		err = syscall.EISDIR
+	}
+	var data []byte
+	if err == nil {
+		data, err = io.ReadAll(io.LimitReader(f, MaxConfigFile+1))
+	}
+	if err == nil && len(data) > MaxConfigFile {
+		err = syscall.EFBIG
+	}
+	if err != nil {
+		return nil, fmt.Errorf("config: failed to read config file '%s': %s", path,
+			Strerror(err))
+	}
+	return data, nil
+}
+
+// IncludeError reports an included file that cannot be read.
+type IncludeError struct {
+	From string // "file:line" of the include
+	Path string
+	Err  error
+}
+
+// Message returns the line swanctl prints, without a package prefix.
+func (e *IncludeError) Message() string {
+	return fmt.Sprintf("%s: including '%s' failed: %s", e.From, e.Path, Strerror(e.Err))
+}
+
+func (e *IncludeError) Error() string { return "config: " + e.Message() }
+
+// Unwrap returns the file system error.
+func (e *IncludeError) Unwrap() error { return e.Err }
 
 // expand returns the files matching pattern in sorted order, or the warning
 // strongSwan logs when there are none: glob(3) reports a missing folder
