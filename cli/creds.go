@@ -60,7 +60,15 @@ func (e *env) loadCreds(c *swanctlConf) int {
 			dump(e.stdout, "clear-creds reply", reply, e.format)
 		}
 	}
-	st := &credState{conf: c, keys: e.loadedIDs("get-keys"), shared: e.loadedIDs("get-shared")}
+	keys, ok := e.loadedIDs("get-keys")
+	if !ok {
+		return int(syscall.EINVAL)
+	}
+	shared, ok := e.loadedIDs("get-shared")
+	if !ok {
+		return int(syscall.EINVAL)
+	}
+	st := &credState{conf: c, keys: keys, shared: shared}
 	for _, f := range certFolders {
 		e.eachFile(filepath.Join(c.base, f.dir), func(path string, data []byte) {
 			e.loadCert(path, f.typ, f.flag, data)
@@ -148,17 +156,21 @@ func (e *env) unloadCred(cmd, what, id string) {
 	}
 }
 
-// loadedIDs asks for the ids of loaded keys or secrets.
-func (e *env) loadedIDs(cmd string) []string {
+// loadedIDs asks for the ids of loaded keys or secrets. It reports false
+// when the daemon answered with a failure.
+func (e *env) loadedIDs(cmd string) ([]string, bool) {
 	reply, err := e.client.call(cmd, nil)
 	if err != nil {
-		return nil
+		return nil, true
 	}
 	if e.format != formatText {
 		dump(e.stdout, cmd+" reply", reply, e.format)
 	}
+	if e.queryFailed(cmd, reply) {
+		return nil, false
+	}
 	l, _ := reply.List("keys")
-	return l
+	return l, true
 }
 
 // credCall sends a credential request. It reports a transport failure and

@@ -46,6 +46,17 @@ func errmsg(m *vici.Message) string {
 	return v
 }
 
+// queryFailed reports a query reply with success=no, which charond sends
+// when the answer does not fit in a VICI message (charon never does): the
+// names are unknown then, so nothing must be unloaded.
+func (e *env) queryFailed(cmd string, m *vici.Message) bool {
+	if v, ok := m.Get("success"); !ok || v != "no" {
+		return false
+	}
+	fmt.Fprintf(e.stderr, "%s failed: %s\n", cmd, errmsg(m))
+	return true
+}
+
 // itemFailure is the line swanctl prints for an item it could not build.
 func itemFailure(err error) string {
 	var fe *config.FileError
@@ -62,6 +73,9 @@ func (e *env) reconcile(k loadKind, items []config.Item) int {
 	if reply, err := e.client.call(k.get, nil); err == nil {
 		if e.format != formatText {
 			dump(e.stdout, k.get+" reply", reply, e.format)
+		}
+		if e.queryFailed(k.get, reply) {
+			return int(syscall.EINVAL)
 		}
 		existing = k.existing(reply)
 	}

@@ -22,8 +22,14 @@ var cmdListPools = &command{
 			req.Set("name", name)
 		}
 		reply, rc := e.request("get-pools", req, "get-pools")
-		if reply == nil || e.format != formatText {
+		if reply == nil {
 			return rc
+		}
+		if e.queryFailed("get-pools", reply) {
+			return 1
+		}
+		if e.format != formatText {
+			return 0
 		}
 		writePools(e, reply)
 		return 0
