@@ -210,10 +210,10 @@ func (e *env) eachFile(dir string, fn func(path string, data []byte)) {
 		if err != nil || !info.Mode().IsRegular() {
 			continue
 		}
-		data, err := os.ReadFile(path)
+		data, err := config.ReadRegular(path, config.MaxCredFile)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "mapping '%s' failed: %s, skipped\n", path,
-				strerror(errnoOf(err)))
+				config.Strerror(err))
 			continue
 		}
 		fn(path, data)

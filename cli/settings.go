@@ -56,12 +56,11 @@ const maxOptionsFile = 64 * 1024
 // readOptionsFile splits an --options file into words: whitespace separates
 // them, double quotes group, # starts a comment to the end of the line.
 func readOptionsFile(path string) ([]string, error) {
-	data, err := os.ReadFile(path)
+	// not os.ReadFile: /dev/zero ran swanctl out of memory, a FIFO hung it
+	data, err := config.ReadRegular(path, maxOptionsFile)
 	if err != nil {
-		return nil, fmt.Errorf("cli: options file: %w", err)
-	}
-	if len(data) > maxOptionsFile {
-		return nil, fmt.Errorf("cli: options file %s is larger than %d bytes", path, maxOptionsFile)
+		return nil, fmt.Errorf("loading options file '%s' failed: %s", path,
+			config.Strerror(err))
 	}
 	var words []string
 	var cur strings.Builder

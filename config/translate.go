@@ -3,10 +3,8 @@ package config
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/charond/charond/vici"
 )
@@ -131,7 +129,7 @@ type FileError struct {
 
 // Message returns the line swanctl prints, without a package prefix.
 func (e *FileError) Message() string {
-	return fmt.Sprintf("loading %s certificate '%s' failed: %s", e.Key, e.Path, strerror(e.Err))
+	return fmt.Sprintf("loading %s certificate '%s' failed: %s", e.Key, e.Path, Strerror(e.Err))
 }
 
 func (e *FileError) Error() string { return "config: " + e.Message() }
@@ -150,23 +148,11 @@ func readBlob(key, tok, dir string) (string, error) {
 	if dir != "" && !filepath.IsAbs(tok) {
 		path = dir + "/" + tok
 	}
-	data, err := os.ReadFile(path)
+	data, err := ReadRegular(path, MaxCredFile)
 	if err != nil {
 		return "", &FileError{Key: key, Path: path, Err: err}
 	}
 	return string(data), nil
-}
-
-// strerror renders err as C's strerror does for the common errno values.
-func strerror(err error) string {
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
-		s := errno.Error()
-		if s != "" {
-			return strings.ToUpper(s[:1]) + s[1:]
-		}
-	}
-	return err.Error()
 }
 
 // Authorities returns one load-authority request per sub-section of
