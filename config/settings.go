@@ -172,6 +172,9 @@ func (w *walk) expand(n *node, out []*node, seen map[*node]bool, stack []string)
 // view returns the view of the absolute path ("" is the root). A view
 // built without cutting a loop does not depend on the stack and is kept
 // for the rest of the walk.
+// TODO: views that cut a loop are built again each time; a diamond whose
+// references also loop through their parents could still cost more than
+// linear time. A per-walk budget would bound it.
 func (w *walk) view(path string, stack []string) []*node {
 	if path == "" {
 		return []*node{w.root}
