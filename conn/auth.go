@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charond/charond/cnum"
 	"github.com/charond/charond/creds"
 )
 
@@ -121,7 +122,7 @@ func parseEAP(a *Auth, rest string) bool {
 	if hasVendor {
 		// like atoi: a non-numeric vendor (eap-aka-prime) reads as 0, and
 		// a vendor method with vendor 0 sets no method at all
-		if vendorID, _ = cUint(vendor); vendorID == 0 {
+		if vendorID, _ = cnum.Strtoull(vendor); vendorID == 0 {
 			return true
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/charond/charond/cnum"
 )
 
 // TS is a traffic selector: an address range (or the dynamic placeholder
@@ -105,7 +107,7 @@ func parseProtoPort(ts *TS, s string) error {
 		if n, ok := lookupProto(proto); ok {
 			ts.Proto, protoName = n, proto
 		} else {
-			v, rest := cUint(proto)
+			v, rest := cnum.Strtoull(proto)
 			if rest != "" || v > 255 {
 				return fmt.Errorf("bad protocol")
 			}
@@ -148,7 +150,7 @@ func parsePort(s, protoName string, proto uint8) (uint16, error) {
 			return p, nil
 		}
 	}
-	v, rest := cUint(s)
+	v, rest := cnum.Strtoull(s)
 	if rest != "" || s == "" || v > 65535 || (isICMP(proto) && v > 255) {
 		return 0, fmt.Errorf("bad port")
 	}

@@ -1,72 +1,17 @@
 package conn
 
 import (
-	"math"
 	"strings"
+
+	"github.com/charond/charond/cnum"
 )
-
-// cUint parses an unsigned number the way C's strtoull with base 0 does:
-// leading blanks, an optional sign, 0x for hex, a leading 0 for octal. It
-// returns the value and the unparsed rest; without digits rest is s itself.
-func cUint(s string) (uint64, string) {
-	t := strings.TrimLeft(s, " \t\n\v\f\r")
-	neg := false
-	if t != "" && (t[0] == '+' || t[0] == '-') {
-		neg = t[0] == '-'
-		t = t[1:]
-	}
-	base := uint64(10)
-	switch {
-	case len(t) > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X') && hexDigit(t[2]) >= 0:
-		base, t = 16, t[2:]
-	case len(t) > 0 && t[0] == '0':
-		base = 8
-	}
-	var v uint64
-	overflow := false
-	n := 0
-	for n < len(t) {
-		d := hexDigit(t[n])
-		if d < 0 || uint64(d) >= base {
-			break
-		}
-		if overflow || v > (math.MaxUint64-uint64(d))/base {
-			overflow = true
-		} else {
-			v = v*base + uint64(d)
-		}
-		n++
-	}
-	switch {
-	case n == 0:
-		return 0, s
-	case overflow:
-		// strtoull saturates, whatever the sign: -v would wrap to 1
-		return math.MaxUint64, t[n:]
-	case neg:
-		v = -v
-	}
-	return v, t[n:]
-}
-
-func hexDigit(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
-	case c >= 'A' && c <= 'F':
-		return int(c-'A') + 10
-	}
-	return -1
-}
 
 // parseUint accepts a whole C number; an empty value is 0.
 //
 // TODO: charon first cuts a number to 15 bytes (vici_stringify into a
 // char buf[16]), so it reads 000000000000000012 as 0; this reads 12.
 func parseUint(s string) (uint64, bool) {
-	v, rest := cUint(s)
+	v, rest := cnum.Strtoull(s)
 	return v, rest == ""
 }
 
@@ -89,7 +34,7 @@ func parseBool(s string) (bool, bool) {
 
 // parseTime reads a number of seconds with an optional s/m/h/d suffix.
 func parseTime(s string) (uint64, bool) {
-	v, rest := cUint(s)
+	v, rest := cnum.Strtoull(s)
 	rest = strings.TrimLeft(rest, " ")
 	mul := uint64(1)
 	if rest != "" {
@@ -111,7 +56,7 @@ func parseTime(s string) (uint64, bool) {
 
 // parseBytes reads a number with an optional k/m/g (powers of 1024) suffix.
 func parseBytes(s string) (uint64, bool) {
-	v, rest := cUint(s)
+	v, rest := cnum.Strtoull(s)
 	rest = strings.TrimLeft(rest, " ")
 	if rest != "" {
 		switch rest[0] {

@@ -1,9 +1,9 @@
 package daemon
 
 import (
-	"math"
 	"strings"
 
+	"github.com/charond/charond/cnum"
 	"github.com/charond/charond/vici"
 )
 
@@ -65,69 +65,9 @@ func argInt(m *vici.Message, key string, def int64) int64 {
 	if len(v) > 31 {
 		v = v[:31] // snprintf into char buf[32]
 	}
-	n, rest, overflow := cLong(v)
+	n, rest, overflow := cnum.Strtol(v)
 	if rest != "" || overflow {
 		return def
 	}
 	return int64(int32(n))
-}
-
-// cLong parses a number as C's strtol with base 0 does: leading blanks,
-// an optional sign, 0x or 0X for hex, a leading 0 for octal, else decimal;
-// no underscores, no 0b or 0o. It returns the value, saturated at
-// LONG_MAX/LONG_MIN on overflow, and the unparsed rest (s itself without
-// digits).
-func cLong(s string) (n int64, rest string, overflow bool) {
-	t := strings.TrimLeft(s, " \t\n\v\f\r")
-	neg := false
-	if t != "" && (t[0] == '+' || t[0] == '-') {
-		neg = t[0] == '-'
-		t = t[1:]
-	}
-	base := uint64(10)
-	switch {
-	case len(t) > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X') && digit(t[2]) < 16:
-		base, t = 16, t[2:]
-	case t != "" && t[0] == '0':
-		base = 8
-	}
-	limit := uint64(math.MaxInt64)
-	if neg {
-		limit++ // -LONG_MIN
-	}
-	var v uint64
-	i := 0
-	for ; i < len(t) && digit(t[i]) < base; i++ {
-		d := digit(t[i])
-		if overflow || v > (limit-d)/base {
-			overflow = true
-			continue
-		}
-		v = v*base + d
-	}
-	if i == 0 {
-		return 0, s, false
-	}
-	switch {
-	case overflow && neg:
-		return math.MinInt64, t[i:], true
-	case overflow:
-		return math.MaxInt64, t[i:], true
-	case neg:
-		return int64(-v), t[i:], false // -v wraps to LONG_MIN for -limit
-	}
-	return int64(v), t[i:], false
-}
-
-// digit is c's value as a digit in bases up to 36, or 36 for a non-digit.
-func digit(c byte) uint64 {
-	switch {
-	case c >= '0' && c <= '9':
-		return uint64(c - '0')
-	case c >= 'a' && c <= 'z':
-		return uint64(c-'a') + 10
-	case c >= 'A' && c <= 'Z':
-		return uint64(c-'A') + 10
-	}
-	return 36
 }
