@@ -130,6 +130,11 @@ func (e *env) loadCert(path, typ, flag string, data []byte) {
 
 // loadKey sends one private key; typ is what "loaded ... key" names.
 func (e *env) loadKey(st *credState, path, typ string, data []byte) {
+	e.sendKey(st, path, typ, typ, data)
+}
+
+// sendKey sends a key of type typ; label names it in the success line.
+func (e *env) sendKey(st *credState, path, typ, label string, data []byte) {
 	req := vici.NewMessage().Set("type", typ).Set("data", string(data))
 	reply, ok := e.credCall("load-key", req)
 	if !ok {
@@ -145,7 +150,7 @@ func (e *env) loadKey(st *credState, path, typ string, data []byte) {
 	}
 	id, _ := reply.Get("id")
 	st.keys = remove(st.keys, id)
-	fmt.Fprintf(e.stdout, "loaded %s key from '%s'\n", typ, path)
+	fmt.Fprintf(e.stdout, "loaded %s key from '%s'\n", label, path)
 }
 
 // unloadCred unloads a key or shared secret the file no longer has.

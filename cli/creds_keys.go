@@ -125,21 +125,7 @@ func (e *env) loadKeyFile(st *credState, folder, parseType, rawType, path string
 
 // loadKeyRaw sends a key file unparsed; success names the folder.
 func (e *env) loadKeyRaw(st *credState, folder, rawType, path string, data []byte) {
-	req := vici.NewMessage().Set("type", rawType).Set("data", string(data))
-	reply, ok := e.credCall("load-key", req)
-	if !ok {
-		return
-	}
-	if e.format != formatText {
-		return
-	}
-	if !succeeded(reply) {
-		fmt.Fprintf(e.stderr, "loading '%s' failed: %s\n", path, errmsg(reply))
-		return
-	}
-	id, _ := reply.Get("id")
-	st.keys = remove(st.keys, id)
-	fmt.Fprintf(e.stdout, "loaded %s key from '%s'\n", folder, path)
+	e.sendKey(st, path, rawType, folder, data)
 }
 
 // loadContainer opens a PKCS#12 file and loads its certificates and keys;
