@@ -106,12 +106,12 @@ func listConnEvent(c *conn.Config) *vici.Message {
 // listable reports why c's list-conn event could not be sent: a value or
 // name VICI cannot encode, or a frame over the size limit.
 func listable(c *conn.Config) error {
-	p := vici.Packet{Type: vici.Event, Name: "list-conn", Message: listConnEvent(c)}
-	frame, err := p.AppendFrame(nil)
+	size, err := listConnEvent(c).EncodedSize()
 	if err != nil {
 		return err
 	}
-	if n := len(frame) - 4; n > vici.MaxFrameSize {
+	// The event's packet: its type, the name's length and the name.
+	if n := size + 2 + len("list-conn"); n > vici.MaxFrameSize {
 		return fmt.Errorf("list-conn event of %d bytes exceeds %d", n, vici.MaxFrameSize)
 	}
 	return nil

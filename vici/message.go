@@ -188,7 +188,7 @@ var ErrEncoding = errors.New("vici: invalid message encoding")
 func (m *Message) AppendEncoded(b []byte) ([]byte, error) {
 	for _, e := range m.Entries() {
 		if len(e.Name) > MaxNameLen {
-			return b, fmt.Errorf("%w: name of %d bytes exceeds %d", ErrEncoding, len(e.Name), MaxNameLen)
+			return b, errNameLen(e.Name)
 		}
 		switch e.Kind {
 		case KindValue:
@@ -230,6 +230,48 @@ func appendValue(b []byte, v string) ([]byte, error) {
 	}
 	b = append(b, byte(len(v)>>8), byte(len(v)))
 	return append(b, v...), nil
+}
+
+func errNameLen(name string) error {
+	return fmt.Errorf("%w: name of %d bytes exceeds %d", ErrEncoding, len(name), MaxNameLen)
+}
+
+// EncodedSize returns the length of m's encoding without building it, or
+// the error Encode would return.
+func (m *Message) EncodedSize() (int, error) {
+	n := 0
+	for _, e := range m.Entries() {
+		if len(e.Name) > MaxNameLen {
+			return 0, errNameLen(e.Name)
+		}
+		n += 2 + len(e.Name)
+		switch e.Kind {
+		case KindValue:
+			if len(e.Value) > MaxValueLen {
+				return 0, fmt.Errorf("%w: value of %d bytes exceeds %d", ErrEncoding,
+					len(e.Value), MaxValueLen)
+			}
+			n += 2 + len(e.Value)
+		case KindList:
+			for _, it := range e.Items {
+				if len(it) > MaxValueLen {
+					return 0, fmt.Errorf("%w: value of %d bytes exceeds %d", ErrEncoding,
+						len(it), MaxValueLen)
+				}
+				n += 3 + len(it)
+			}
+			n++ // list end
+		case KindSection:
+			sub, err := e.Section.EncodedSize()
+			if err != nil {
+				return 0, err
+			}
+			n += sub + 1 // section end
+		default:
+			return 0, fmt.Errorf("%w: entry %q has no kind", ErrEncoding, e.Name)
+		}
+	}
+	return n, nil
 }
 
 // Encode returns the wire encoding of m.

@@ -189,3 +189,24 @@ func TestMessageString(t *testing.T) {
 		t.Fatalf("pretty:\n%s\nwant:\n%s", b.String(), wantPretty)
 	}
 }
+
+func TestEncodedSize(t *testing.T) {
+	msgs := []*Message{
+		NewMessage(),
+		exampleMessage(),
+		NewMessage().SetList("l", nil).SetSection("s", NewMessage().SetList("m", []string{"", "x"})),
+	}
+	for _, m := range msgs {
+		enc, err := m.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := m.EncodedSize(); err != nil || n != len(enc) {
+			t.Fatalf("EncodedSize = %d, %v; encoding has %d bytes", n, err, len(enc))
+		}
+	}
+	big := NewMessage().SetSection("s", NewMessage().SetList("l", []string{strings.Repeat("x", 65536)}))
+	if _, err := big.EncodedSize(); !errors.Is(err, ErrEncoding) {
+		t.Fatalf("oversize value: %v", err)
+	}
+}
