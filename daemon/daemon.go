@@ -29,16 +29,13 @@ type Daemon struct {
 	opts    Options
 	started time.Time
 
-	// Stores, one owner each (added by the files of each command family).
-	// stores:begin
-	pools *poolStore // load-pool, unload-pool, get-pools
-	conns *conn.Store
-	creds *creds.Store
-
+	// Stores, one owner each; every command family has its own.
+	pools    *poolStore         // load-pool, unload-pool, get-pools
+	conns    *conn.Store        // load-conn, list-conns and the like
+	creds    *creds.Store       // shared secrets, certificates, keys
 	auths    *creds.Authorities // load-authority, list-authorities
 	sas      SAManager          // initiate, terminate, list-sas and the like
 	counters *counterStore      // get-counters, reset-counters
-	// stores:end
 }
 
 // New returns a daemon with empty stores.
@@ -47,21 +44,18 @@ func New(opts Options) *Daemon {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	d := &Daemon{log: opts.Logger, opts: opts, started: time.Now()}
-	// init:begin
 	d.pools = newPoolStore()
 	d.conns = conn.NewStore()
 	d.creds = creds.NewStore()
 	d.auths = creds.NewAuthorities()
 	d.sas = noSAs{}
 	d.counters = newCounterStore()
-	// init:end
 	return d
 }
 
 // Register installs every command handler on r.
 func (d *Daemon) Register(r vici.Registrar) {
 	d.registerQuery(r)
-	// register:begin
 	d.registerPools(r)
 	d.registerConns(r)
 	d.registerCreds(r)
@@ -69,5 +63,4 @@ func (d *Daemon) Register(r vici.Registrar) {
 	d.registerSAs(r)
 	d.registerAlgorithms(r)
 	d.registerCounters(r)
-	// register:end
 }
