@@ -207,7 +207,8 @@ func startIKE(ctx context.Context, set settings.IKE, d *daemon.Daemon, srv *vici
 	}
 	o := daemon.IKEOptions{Emit: srv.Broadcast, Subscribed: srv.HasSubscribers,
 		Server: ike.Options{Log: log, NATTPort: set.PortNATT,
-			RetransmitTimeout: set.RetransmitTimeout, RetransmitTries: set.RetransmitTries}}
+			RetransmitTimeout: set.RetransmitTimeout, RetransmitTries: set.RetransmitTries,
+			HalfOpenLimit: set.HalfOpenLimit, IKESALimit: set.IKESALimit}}
 	switch set.Dataplane {
 	case settings.DataplaneXFRM:
 		x, err := kernel.NewXFRM()

@@ -52,6 +52,18 @@ func (s *Server) handleInit(msg []byte, h Header, local, remote netip.AddrPort) 
 			return plain(&Notify{NType: NCookie, Data: want})
 		}
 	}
+	if lim := s.opt.HalfOpenLimit; lim > 0 && s.countHalfOpen() >= lim {
+		s.log.Info("ignoring IKE_SA setup from "+remote.Addr().String()+
+			", half open IKE_SA limit of "+itoa(uint32(lim))+" reached", "peer", remote)
+		return nil
+	}
+	if lim := s.opt.IKESALimit; lim > 0 {
+		if total, _ := s.Counts(); total >= lim {
+			s.log.Info("ignoring IKE_SA setup from "+remote.Addr().String()+
+				", IKE_SA limit of "+itoa(uint32(lim))+" reached", "peer", remote)
+			return nil
+		}
+	}
 	s.log.Info(remote.Addr().String() + " is initiating an IKE_SA")
 	peers := s.opt.Configs.Peers(local.Addr(), remote.Addr())
 	if len(peers) == 0 {

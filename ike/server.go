@@ -41,8 +41,15 @@ type Options struct {
 	CookieThreshold int
 	// HalfOpenTimeout drops IKE_SAs stuck before IKE_AUTH (0 means 30s).
 	HalfOpenTimeout time.Duration
-	Rand            io.Reader // nil means crypto/rand
-	Now             func() time.Time
+	// HalfOpenLimit ignores new IKE_SA_INIT requests while this many
+	// IKE_SAs are half-open (charon.init_limit_half_open; 0: no limit).
+	// Cookies stop spoofed floods; this bounds a peer that answers them.
+	HalfOpenLimit int
+	// IKESALimit ignores new IKE_SA_INIT requests while this many IKE_SAs
+	// exist (charon.ikesa_limit; 0: no limit).
+	IKESALimit int
+	Rand       io.Reader // nil means crypto/rand
+	Now        func() time.Time
 }
 
 type halfKey struct {

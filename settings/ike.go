@@ -39,12 +39,18 @@ type IKE struct {
 	DNSFile           string
 	RetransmitTimeout time.Duration // charon.retransmit_timeout
 	RetransmitTries   int           // charon.retransmit_tries
+	// HalfOpenLimit is charon.init_limit_half_open: new IKE_SAs are
+	// ignored while this many are half open. charon's default is no
+	// limit; charond's is 1,000, so no peer makes it hold unbounded state.
+	HalfOpenLimit int
+	IKESALimit    int // charon.ikesa_limit; 0 is no limit
 }
 
 // DefaultIKE returns charon's defaults, with IKE off.
 func DefaultIKE() IKE {
 	return IKE{Port: 500, PortNATT: 4500, Dataplane: DataplaneXFRM, InstallVIP: true,
-		Table: 220, Prio: 220, RetransmitTimeout: 4 * time.Second, RetransmitTries: 5}
+		Table: 220, Prio: 220, RetransmitTimeout: 4 * time.Second, RetransmitTries: 5,
+		HalfOpenLimit: 1000}
 }
 
 func (s *Settings) applyIKE(root config.Section) error {
@@ -89,7 +95,8 @@ func (s *Settings) applyIKE(root config.Section) error {
 		key string
 		dst *int
 	}{{"charon.routing_table", &k.Table}, {"charon.routing_table_prio", &k.Prio},
-		{"charon.retransmit_tries", &k.RetransmitTries}}
+		{"charon.retransmit_tries", &k.RetransmitTries},
+		{"charon.init_limit_half_open", &k.HalfOpenLimit}, {"charon.ikesa_limit", &k.IKESALimit}}
 	for _, i := range ints {
 		if v, ok := root.Get(i.key); ok {
 			n, err := config.ParseInt(v)

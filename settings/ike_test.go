@@ -15,7 +15,8 @@ func TestIKEOffByDefault(t *testing.T) {
 	}
 	if s.IKE.Enabled || s.IKE.Port != 500 || s.IKE.PortNATT != 4500 ||
 		s.IKE.Dataplane != DataplaneXFRM || s.IKE.Table != 220 || s.IKE.Prio != 220 ||
-		!s.IKE.InstallVIP || s.IKE.DNSFile != "" {
+		!s.IKE.InstallVIP || s.IKE.DNSFile != "" || s.IKE.HalfOpenLimit != 1000 ||
+		s.IKE.IKESALimit != 0 {
 		t.Errorf("defaults: %+v", s.IKE)
 	}
 }
@@ -31,6 +32,8 @@ charon {
 	routing_table_prio = 300
 	retransmit_timeout = 1.5
 	retransmit_tries = 2
+	init_limit_half_open = 50
+	ikesa_limit = 0x100
 	plugins {
 		resolve {
 			file = /tmp/x/resolv.conf
@@ -50,7 +53,8 @@ charond {
 	if !k.Enabled || !slices.Equal(k.Listen, want) || k.Port != 1500 || k.PortNATT != 14500 ||
 		k.InstallVIP || k.VIPInterface != "dummy0" || k.Table != 0 || k.Prio != 300 ||
 		k.RetransmitTimeout != 1500*time.Millisecond || k.RetransmitTries != 2 ||
-		k.Dataplane != DataplaneXFRM || k.DNSFile != "/tmp/x/resolv.conf" {
+		k.Dataplane != DataplaneXFRM || k.DNSFile != "/tmp/x/resolv.conf" ||
+		k.HalfOpenLimit != 50 || k.IKESALimit != 256 {
 		t.Errorf("got %+v", k)
 	}
 }
