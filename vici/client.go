@@ -23,6 +23,7 @@ type client struct {
 	srv   *Server
 	conn  net.Conn
 	id    uint64
+	uid   int // peer's user ID, -1 if unknown
 	queue *sendQueue
 
 	ctx    context.Context

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -48,6 +49,12 @@ func (b *logBuffer) waitFor(t *testing.T, s string) {
 // startLogged is startServer with the log kept.
 func startLogged(t *testing.T, lim Limits) (*Server, string, *logBuffer) {
 	t.Helper()
+	return startLoggedMode(t, lim, 0)
+}
+
+// startLoggedMode is startLogged with the socket's mode.
+func startLoggedMode(t *testing.T, lim Limits, mode os.FileMode) (*Server, string, *logBuffer) {
+	t.Helper()
 	logs := &logBuffer{}
 	s := NewServer(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{
 		Level: slog.LevelDebug})), lim)
@@ -57,7 +64,7 @@ func startLogged(t *testing.T, lim Limits) (*Server, string, *logBuffer) {
 		return NewMessage().Set("x", strings.Repeat("x", 30000))
 	})
 	path := filepath.Join(t.TempDir(), "charon.vici")
-	l, err := Listen("unix://"+path, ListenOptions{UID: -1, GID: -1})
+	l, err := Listen("unix://"+path, ListenOptions{UID: -1, GID: -1, Mode: mode})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,6 +44,7 @@ type Server struct {
 	mu        sync.Mutex // guards the fields below
 	listeners map[net.Listener]bool
 	clients   map[*client]bool
+	byUser    map[int]int // peer UID -> clients
 	closed    bool
 }
 
@@ -61,6 +62,7 @@ func NewServer(log *slog.Logger, limits Limits) *Server {
 		cancel:    cancel,
 		listeners: map[net.Listener]bool{},
 		clients:   map[*client]bool{},
+		byUser:    map[int]int{},
 	}
 	for _, e := range knownEvents {
 		s.events[e] = new(atomic.Int64)
@@ -132,23 +134,29 @@ func (s *Server) isClosed() bool {
 	return s.closed
 }
 
-// startClient admits a connection if there is a place for it.
-//
-// TODO: an idle client keeps its place for as long as it likes (monitors
-// waiting for events must), so one local user in the socket's group can
-// take every place; a per-peer-UID share of MaxClients would stop that.
+// startClient admits a connection if there is a place for it: fewer than
+// MaxClients in all, and fewer than a user's share from its user (an idle
+// client keeps its place as long as it likes, as monitors must).
 func (s *Server) startClient(conn net.Conn) {
 	id := s.nextID.Add(1)
 	limit := s.Limits().MaxClients
+	uid := peerUID(conn)
 	s.mu.Lock()
-	if s.closed || len(s.clients) >= limit {
+	full := len(s.clients) >= limit
+	if !full && uid >= 0 && s.byUser[uid] >= userShare(limit) {
+		full, limit = true, userShare(limit)
+	}
+	if s.closed || full {
 		n, closed := len(s.clients), s.closed
+		if uid >= 0 {
+			n = s.byUser[uid]
+		}
 		s.mu.Unlock()
 		// One line a second at most: a flood of refusals must not flood the log.
 		if now := time.Now().UnixNano(); !closed &&
 			now-s.lastRefusal.Load() >= int64(time.Second) {
 			s.lastRefusal.Store(now)
-			s.log.Warn("vici clients refused: too many clients", "client", id,
+			s.log.Warn("vici clients refused: too many clients", "client", id, "uid", uid,
 				"clients", n, "limit", limit, "refused", s.refused.Swap(0)+1)
 		} else {
 			s.refused.Add(1)
@@ -157,6 +165,10 @@ func (s *Server) startClient(conn net.Conn) {
 		return
 	}
 	c := newClient(s, conn, id)
+	c.uid = uid
+	if uid >= 0 {
+		s.byUser[uid]++
+	}
 	s.clients[c] = true
 	s.wg.Add(2)
 	s.mu.Unlock()
@@ -168,6 +180,11 @@ func (s *Server) startClient(conn net.Conn) {
 func (s *Server) removeClient(c *client) {
 	s.mu.Lock()
 	delete(s.clients, c)
+	if c.uid >= 0 {
+		if s.byUser[c.uid]--; s.byUser[c.uid] <= 0 {
+			delete(s.byUser, c.uid)
+		}
+	}
 	s.mu.Unlock()
 	c.mu.Lock()
 	for name, n := range c.regs {
