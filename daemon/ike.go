@@ -104,6 +104,19 @@ func (e *ikeEvents) ChildUpDown(sa ike.SAInfo, c ike.ChildSA, up bool) {
 	e.emit("child-updown", m)
 }
 
+// IKERekey sends ike-rekey: the connection's section holding the old and
+// the new IKE_SA, each with its CHILD_SAs, as charon's vici plugin does.
+func (e *ikeEvents) IKERekey(old, n ike.SAInfo) {
+	if !e.wanted("ike-rekey") {
+		return
+	}
+	m := vici.NewMessage()
+	sec := m.AddSection(old.Name)
+	sec.SetSection("old", ikeSectionChild(old, "REKEYED", "INSTALLED"))
+	sec.SetSection("new", ikeSectionChild(n, "ESTABLISHED", "INSTALLED"))
+	e.emit("ike-rekey", m)
+}
+
 // Count adds one to a message counter.
 func (e *ikeEvents) Count(connName, counter string) {
 	if i, ok := counterIndex[counter]; ok {
@@ -111,7 +124,10 @@ func (e *ikeEvents) Count(connName, counter string) {
 	}
 }
 
-var _ ike.Events = (*ikeEvents)(nil)
+var (
+	_ ike.Events      = (*ikeEvents)(nil)
+	_ ike.RekeyEvents = (*ikeEvents)(nil)
+)
 
 // ikeSAs is the SAManager backed by the IKE server.
 type ikeSAs struct {

@@ -8,8 +8,9 @@ const NNoAdditionalSAs NotifyType = 35
 // NRekeySA marks a CREATE_CHILD_SA request that rekeys a CHILD_SA.
 const NRekeySA NotifyType = 16393
 
-// handleCreateChild answers CREATE_CHILD_SA: a new CHILD_SA, or the rekeying
-// of one (the new SA is set up now; the peer deletes the old one later).
+// handleCreateChild answers CREATE_CHILD_SA: a new CHILD_SA, the rekeying
+// of one (the new SA is set up now; the peer deletes the old one later) or
+// the rekeying of the IKE_SA.
 func (sa *ikeSA) handleCreateChild(req []Payload) ([]Payload, func()) {
 	log := sa.srv.log
 	sap, ok := find[*SA](req)
@@ -19,11 +20,7 @@ func (sa *ikeSA) handleCreateChild(req []Payload) ([]Payload, func()) {
 	}
 	for _, p := range sap.Proposals {
 		if p.Protocol == ProtoIKE {
-			// TODO: rekeying the IKE_SA is not implemented; peers
-			// reauthenticate or keep the IKE_SA until it expires.
-			log.Info("IKE_SA rekeying not supported, sending NO_ADDITIONAL_SAS",
-				"ike_sa", sa.name())
-			return []Payload{&Notify{NType: NNoAdditionalSAs}}, nil
+			return sa.handleRekeyIKE(sap, req, nonce.Data)
 		}
 	}
 	if n, ok := findNotify(req, NRekeySA); ok && len(n.SPI) == 4 {

@@ -93,7 +93,7 @@ func TestCreateChildSA(t *testing.T) {
 	ikeRekey, _ := ParseProposals(ProtoIKE, []string{"aes128-sha256-x25519"})
 	r := i.exchange(CreateChildSA, []Payload{&SA{Proposals: ikeRekey},
 		&Nonce{Data: randBytes(32)}})
-	if _, ok := findNotify(r, NNoAdditionalSAs); !ok {
-		t.Fatalf("IKE_SA rekey answered with %s", describe(r))
+	if _, ok := findNotify(r, NInvalidSyntax); !ok {
+		t.Fatalf("IKE_SA rekey without KE answered with %s", describe(r))
 	}
 }

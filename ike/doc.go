@@ -2,7 +2,8 @@
 // clients: the message codec, the transforms and key derivation, the
 // responder's exchanges — IKE_SA_INIT, IKE_AUTH with pre-shared keys, a
 // CHILD_SA set up in IKE_AUTH with virtual IPs handed out over
-// configuration payloads, CREATE_CHILD_SA and INFORMATIONAL — and an
+// configuration payloads, CREATE_CHILD_SA (new and rekeyed CHILD_SAs, and
+// the peer's rekeying of the IKE_SA) and INFORMATIONAL — and an
 // initiator that asks for virtual IPs and installs what it receives.
 //
 // The package owns no configuration. A Server asks small interfaces for

@@ -16,6 +16,20 @@ type ikeKeys struct {
 func deriveIKE(s *suite, ni, nr, shared []byte, spii, spir uint64) ikeKeys {
 	h, _ := prfHash(s.prf)
 	skeyseed := prf(h, append(append([]byte{}, ni...), nr...), shared)
+	return expandIKE(s, skeyseed, ni, nr, spii, spir)
+}
+
+// deriveRekeyedIKE computes the keys of an IKE_SA that rekeys another
+// (RFC 7296 section 2.18): SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr)
+// with the old IKE_SA's PRF, then prf+ of the new one over the new SPIs.
+func deriveRekeyedIKE(old func() hash.Hash, skd []byte, s *suite, ni, nr, shared []byte,
+	spii, spir uint64) ikeKeys {
+	return expandIKE(s, prf(old, skd, shared, ni, nr), ni, nr, spii, spir)
+}
+
+// expandIKE splits prf+(SKEYSEED, Ni | Nr | SPIi | SPIr) into the keys.
+func expandIKE(s *suite, skeyseed, ni, nr []byte, spii, spir uint64) ikeKeys {
+	h, _ := prfHash(s.prf)
 	seed := append(append([]byte{}, ni...), nr...)
 	seed = binary.BigEndian.AppendUint64(seed, spii)
 	seed = binary.BigEndian.AppendUint64(seed, spir)

@@ -15,6 +15,7 @@ type saState uint8
 const (
 	stateConnecting saState = iota // IKE_SA_INIT answered, IKE_AUTH pending
 	stateEstablished
+	stateRekeyed // replaced by a rekey, waits for the peer's delete
 	stateDeleted
 )
 
@@ -25,6 +26,7 @@ type ikeSA struct {
 	initiator bool   // we initiated it; set once, read without the lock
 	created   time.Time
 	done      atomic.Bool // past IKE_AUTH (or failed); read without the lock
+	rekeyed   atomic.Bool // in stateRekeyed or gone after it
 	logf      atomic.Pointer[LogFunc]
 	resp      chan []byte // responses to our requests, from Handle
 
@@ -57,6 +59,8 @@ type ikeSA struct {
 	dns         []netip.Addr // DNS servers we received
 	children    []*ChildSA
 	established time.Time
+	rekeyOf     *ikeSA // the IKE_SA this one rekeyed, if any
+	rekeyOfSPI  uint64 // its SPI
 }
 
 // SAInfo describes an IKE_SA for listings.
@@ -181,8 +185,12 @@ func (sa *ikeSA) process(msg []byte, h Header, local, remote netip.AddrPort) ([]
 	switch {
 	case h.Exchange == IKEAuth && sa.state == stateConnecting && !sa.initiator:
 		resp, after = sa.handleAuth(inner)
-	case h.Exchange == Informational && sa.state == stateEstablished:
+	case h.Exchange == Informational &&
+		(sa.state == stateEstablished || sa.state == stateRekeyed):
 		resp, after = sa.handleInformational(inner)
+	case h.Exchange == CreateChildSA && sa.state == stateRekeyed:
+		log.Info("IKE_SA already rekeyed, sending TEMPORARY_FAILURE", "ike_sa", sa.name())
+		resp = []Payload{&Notify{NType: NTemporaryFailure}}
 	case h.Exchange == CreateChildSA && sa.state == stateEstablished:
 		resp, after = sa.handleCreateChild(inner)
 	default:
@@ -252,4 +260,7 @@ func (sa *ikeSA) destroyLocked() {
 	}
 	sa.vips = nil
 	sa.srv.remove(sa)
+	if sa.rekeyOf != nil {
+		sa.srv.forgetRekeyed(sa.rekeyOf, sa.rekeyOfSPI)
+	}
 }

@@ -62,7 +62,7 @@ type halfKey struct {
 //
 // TODO: established IKE_SAs and CHILD_SAs have no lifetimes and the server
 // sends no DPD: an SA lives until Terminate, the peer's delete or
-// INITIAL_CONTACT; rekeying happens only through RekeyChild.
+// INITIAL_CONTACT; we rekey only through RekeyChild (peers may rekey both).
 type Server struct {
 	opt    Options
 	log    *slog.Logger

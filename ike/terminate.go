@@ -56,7 +56,7 @@ func (s *Server) established() []*ikeSA {
 	defer s.mu.Unlock()
 	var out []*ikeSA
 	for _, sa := range s.sas {
-		if sa.isEstablished() {
+		if sa.isEstablished() && !sa.rekeyed.Load() {
 			out = append(out, sa)
 		}
 	}
