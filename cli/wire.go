@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"syscall"
+	"time"
 
 	"github.com/charond/charond/vici"
 )
@@ -35,6 +36,7 @@ var errUnknownEvent = fmt.Errorf("cli: unknown event: %w", syscall.ENOENT)
 type wire struct {
 	conn net.Conn
 	r    *bufio.Reader
+	out  []byte // reused for every request
 }
 
 func newWire(conn net.Conn) *wire {
@@ -47,7 +49,7 @@ func named(typ byte) bool {
 }
 
 func (w *wire) send(typ byte, name string, m *vici.Message) error {
-	b := []byte{0, 0, 0, 0, typ}
+	b := append(w.out[:0], 0, 0, 0, 0, typ)
 	if named(typ) {
 		b = append(b, byte(len(name)))
 		b = append(b, name...)
@@ -57,6 +59,7 @@ func (w *wire) send(typ byte, name string, m *vici.Message) error {
 		return fmt.Errorf("cli: encoding %s: %w", name, err)
 	}
 	binary.BigEndian.PutUint32(b, uint32(len(b)-4))
+	w.out = b
 	if _, err := w.conn.Write(b); err != nil {
 		return fmt.Errorf("cli: sending %s: %w", name, err)
 	}
@@ -100,6 +103,80 @@ func (w *wire) recv() (packet, error) {
 	return p, nil
 }
 
+// call sends one command and waits for its reply as govici does: events
+// are skipped, a reply of another kind fails with no error number, and
+// repeated names in the reply keep the first place and the last value.
+func (w *wire) call(cmd string, req *vici.Message) (*vici.Message, error) {
+	if err := w.conn.SetDeadline(time.Now().Add(callTimeout)); err != nil {
+		return nil, fmt.Errorf("cli: %s: %w", cmd, err)
+	}
+	if err := w.send(pktCmdRequest, cmd, req); err != nil {
+		return nil, err
+	}
+	for {
+		p, err := w.recv()
+		if err != nil {
+			return nil, err
+		}
+		switch p.typ {
+		case pktCmdResponse:
+			return lastWins(p.msg), nil
+		case pktCmdUnknown:
+			return nil, errUnknownCommand
+		case pktEventConfirm, pktEventUnknown:
+			return nil, fmt.Errorf("cli: %s: unexpected response type %d", cmd, p.typ)
+		}
+	}
+}
+
+// noDeadline lifts the deadline an earlier call set: listings and monitors
+// may take as long as they take.
+func (w *wire) noDeadline() error {
+	if err := w.conn.SetDeadline(time.Time{}); err != nil {
+		return fmt.Errorf("cli: %w", err)
+	}
+	return nil
+}
+
+// lastWins gives each name one entry, at its first place with its last
+// value, as govici's decoder does; m is returned as is when no name repeats.
+func lastWins(m *vici.Message) *vici.Message {
+	es := m.Entries() // m is freshly decoded: its sections may be replaced
+	var seen map[string]bool
+	if len(es) > 8 {
+		seen = make(map[string]bool, len(es))
+	}
+	dup := false
+	for i := range es {
+		if es[i].Kind == vici.KindSection {
+			es[i].Section = lastWins(es[i].Section)
+		}
+		if seen != nil {
+			dup = dup || seen[es[i].Name]
+			seen[es[i].Name] = true
+			continue
+		}
+		for j := 0; j < i && !dup; j++ {
+			dup = es[j].Name == es[i].Name
+		}
+	}
+	if !dup {
+		return m
+	}
+	out := vici.NewMessage()
+	for _, e := range es {
+		switch e.Kind {
+		case vici.KindValue:
+			out.Set(e.Name, e.Value)
+		case vici.KindList:
+			out.SetList(e.Name, e.Items)
+		case vici.KindSection:
+			out.SetSection(e.Name, e.Section)
+		}
+	}
+	return out
+}
+
 // register sends an EVENT_REGISTER or EVENT_UNREGISTER and waits for the
 // confirmation, passing any events that arrive meanwhile to each.
 func (w *wire) register(typ byte, event string, each func(packet)) error {
@@ -133,6 +210,9 @@ func (w *wire) stream(cmd, event string, req *vici.Message,
 			each(p.msg)
 		}
 	}
+	if err := w.noDeadline(); err != nil {
+		return nil, err
+	}
 	if err := w.register(pktEventRegister, event, pass); err != nil {
 		return nil, err
 	}
@@ -164,6 +244,9 @@ func (w *wire) stream(cmd, event string, req *vici.Message,
 func (w *wire) listen(events []string, done <-chan struct{},
 	each func(name string, m *vici.Message)) error {
 	pass := func(p packet) { each(p.name, p.msg) }
+	if err := w.noDeadline(); err != nil {
+		return err
+	}
 	for _, ev := range events {
 		if err := w.register(pktEventRegister, ev, pass); err != nil {
 			return err
