@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // leaseState is the state of a lease in swanctl --list-pools --leases.
@@ -57,6 +58,32 @@ func TestIKEGatewayWithStrongSwanClients(t *testing.T) {
 		"encr-alg=AES_CBC", "child-sas {net-", "spi-in=", "local-ts=[10.1.0.0/16 fec1::/64]"} {
 		if !strings.Contains(ours, want) {
 			t.Errorf("our --list-sas --raw lacks %q:\n%s", want, ours)
+		}
+	}
+
+	// carol rekeys her IKE_SA: a new SA on our side carries her CHILD_SA and
+	// addresses, and deleting the old one takes no lease offline.
+	before := carolID(t, ours)
+	mustOK(t, "client rekeys carol's IKE_SA",
+		lab.refSwanctl(t, cli, "--rekey", "--ike", "carol"))
+	var after string
+	for range 100 {
+		ours = mustOK(t, "gateway --list-sas", ourSwanctl(t, gw, "--list-sas", "--raw"))
+		after = carolID(t, ours)
+		if after != before && strings.Count(ours, "remote-id=carol@") == 1 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if after == before || !strings.Contains(ours, "remote-vips=[10.3.0.1 fec3::1]") ||
+		!strings.Contains(ours, "child-sas {net-") {
+		t.Fatalf("after carol's IKE rekey (SA %s before) our --list-sas --raw:\n%s",
+			before, ours)
+	}
+	leases = mustOK(t, "leases", ourSwanctl(t, gw, "--list-pools", "--leases"))
+	for _, a := range []string{"10.3.0.1", "fec3::1"} {
+		if s := leaseState(leases, a); s != "online" {
+			t.Errorf("lease %s after the IKE rekey is %q, want online:\n%s", a, s, leases)
 		}
 	}
 
