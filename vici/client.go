@@ -1,8 +1,9 @@
 package vici
 
 import (
-	"bytes"
+	"bufio"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ var errTooManyFiles = syscall.EMFILE
 type client struct {
 	srv   *Server
 	conn  net.Conn
+	in    *bufio.Reader // requests, read ahead
 	id    uint64
 	uid   int // peer's user ID, -1 if unknown
 	queue *sendQueue
@@ -41,6 +43,7 @@ func newClient(s *Server, conn net.Conn, id uint64) *client {
 	return &client{
 		srv:    s,
 		conn:   conn,
+		in:     bufio.NewReaderSize(conn, readBuffer),
 		id:     id,
 		queue:  newSendQueue(s.Limits().QueueBytes, &s.queued),
 		ctx:    ctx,
@@ -96,15 +99,25 @@ func (c *client) readLoop() {
 
 // readFrame waits as long as it takes for a request to begin, then gives
 // the rest of it the read timeout. It returns the limits in force when the
-// request began, which apply to all of it.
+// request began, which apply to all of it. Requests are read through a
+// buffer: one that arrived whole, as most do, costs one read and no
+// deadline.
 func (c *client) readFrame() ([]byte, Limits, error) {
-	var first [1]byte
-	if _, err := io.ReadFull(c.conn, first[:]); err != nil {
+	if _, err := c.in.Peek(1); err != nil {
 		return nil, c.srv.Limits(), err
 	}
 	lim := c.srv.Limits()
+	whole := false
+	if n := c.in.Buffered(); n >= 4 {
+		hdr, _ := c.in.Peek(4)
+		whole = uint64(n) >= 4+uint64(binary.BigEndian.Uint32(hdr))
+	}
+	if whole {
+		payload, err := ReadFrame(c.in, lim.MaxFrame)
+		return payload, lim, err
+	}
 	c.conn.SetReadDeadline(time.Now().Add(lim.ReadTimeout))
-	payload, err := ReadFrame(io.MultiReader(bytes.NewReader(first[:]), c.conn), lim.MaxFrame)
+	payload, err := ReadFrame(c.in, lim.MaxFrame)
 	if c.ctx.Err() == nil {
 		c.conn.SetReadDeadline(time.Time{})
 	}
@@ -297,6 +310,10 @@ func (c *client) drop() {
 	c.cancel()
 	c.conn.Close() // wakes the reader and the writer
 }
+
+// readBuffer is what a client's reader takes from the socket at once: a
+// typical request, and many pipelined small ones.
+const readBuffer = 16 << 10
 
 // maxRegistrations bounds how often one client may register one event:
 // each registration costs a copy of every event, and no real client needs
