@@ -25,8 +25,10 @@ const (
 	pktEvent         = 7
 )
 
-// maxFrame is the largest payload a VICI peer may send.
-const maxFrame = 512 * 1024
+// maxFrame is the largest payload swanctl reads. charond sends replies
+// beyond VICI's usual 512 KiB when its max_reply_size is raised (get-pools
+// with 100,000 leases is about 7 MB), and govici reads any size too.
+const maxFrame = 64 << 20
 
 // errUnknownEvent is the daemon's EVENT_UNKNOWN reply to a registration.
 var errUnknownEvent = fmt.Errorf("cli: unknown event: %w", syscall.ENOENT)
