@@ -130,7 +130,8 @@ func (d *daemon) rss() (float64, error) {
 	s := bufio.NewScanner(f)
 	for s.Scan() {
 		if v, ok := strings.CutPrefix(s.Text(), "VmRSS:"); ok {
-			kb, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			v = strings.TrimSuffix(strings.TrimSpace(v), "kB")
+			kb, err := strconv.Atoi(strings.TrimSpace(v))
 			return float64(kb) * 1024, err
 		}
 	}
@@ -154,7 +155,8 @@ func (d *daemon) swanctl(run, binary string, args ...string) (time.Duration, str
 	err = cmd.Run()
 	el := time.Since(t0)
 	if err != nil {
-		return 0, "", fmt.Errorf("%s %v into %s: %w: %s", binary, args, d.name, err, stderr.String())
+		return 0, "", fmt.Errorf("%s %v into %s: %w: %s", binary, args, d.name, err,
+			stderr.String())
 	}
 	last, _ := lastLine(out.Name())
 	return el, last, nil

@@ -174,7 +174,8 @@ func (r *results) load(c config, d *daemon, swanctl, file, key string) error {
 	if err != nil {
 		return err
 	}
-	if !strings.HasPrefix(last, "successfully loaded") && !strings.HasPrefix(last, "no connections found") {
+	if !strings.HasPrefix(last, "successfully loaded") &&
+		!strings.HasPrefix(last, "no connections found") {
 		return fmt.Errorf("%s into %s: unexpected summary %q", swanctl, d.name, last)
 	}
 	if key != "" {

@@ -45,22 +45,36 @@ type row struct {
 }
 
 var rows = []row{
-	{what: "--load-all 1,000 conns + 100 pools, cold", ours: "load-1k cold", ref: "load-1k cold", unit: "s"},
-	{what: "--load-all 1,000, again (same file)", ours: "load-1k again", ref: "load-1k again", unit: "s"},
-	{what: "--load-all 10,000 conns + 100 pools, cold", ours: "load-10k cold", ref: "load-10k cold", unit: "s", target: "≤ 0.2"},
-	{what: "--load-all 10,000, again (same file)", ours: "load-10k again", ref: "load-10k again", unit: "s", target: "≤ 0.2"},
-	{what: "  Debian's swanctl into charond: 1,000 cold", ours: "load-1k-deb cold", ref: "load-1k cold", unit: "s"},
-	{what: "  Debian's swanctl into charond: 1,000 again", ours: "load-1k-deb again", ref: "load-1k again", unit: "s"},
-	{what: "  Debian's swanctl into charond: 10,000 cold", ours: "load-10k-deb cold", ref: "load-10k cold", unit: "s"},
-	{what: "  Debian's swanctl into charond: 10,000 again", ours: "load-10k-deb again", ref: "load-10k again", unit: "s"},
-	{what: "--list-conns of 10,000", ours: "list-10k", ref: "list-10k", unit: "s", target: "≤ 0.5"},
+	{what: "--load-all 1,000 conns + 100 pools, cold",
+		ours: "load-1k cold", ref: "load-1k cold", unit: "s"},
+	{what: "--load-all 1,000, again (same file)",
+		ours: "load-1k again", ref: "load-1k again", unit: "s"},
+	{what: "--load-all 10,000 conns + 100 pools, cold",
+		ours: "load-10k cold", ref: "load-10k cold", unit: "s", target: "≤ 0.2"},
+	{what: "--load-all 10,000, again (same file)",
+		ours: "load-10k again", ref: "load-10k again", unit: "s", target: "≤ 0.2"},
+	{what: "  Debian's swanctl into charond: 1,000 cold",
+		ours: "load-1k-deb cold", ref: "load-1k cold", unit: "s"},
+	{what: "  Debian's swanctl into charond: 1,000 again",
+		ours: "load-1k-deb again", ref: "load-1k again", unit: "s"},
+	{what: "  Debian's swanctl into charond: 10,000 cold",
+		ours: "load-10k-deb cold", ref: "load-10k cold", unit: "s"},
+	{what: "  Debian's swanctl into charond: 10,000 again",
+		ours: "load-10k-deb again", ref: "load-10k again", unit: "s"},
+	{what: "--list-conns of 10,000",
+		ours: "list-10k", ref: "list-10k", unit: "s", target: "≤ 0.5"},
 	{what: "  Debian's swanctl from charond", ours: "list-10k-deb", ref: "list-10k", unit: "s"},
 	{what: "1,000 get-pools, one govici session", ours: "pools", ref: "pools", unit: "s"},
-	{what: "1,000 get-pools leases=yes, one session", ours: "pools-leases", ref: "pools-leases", unit: "s"},
-	{what: "version round trips/s, 1 session", ours: "version-1", ref: "version-1", unit: "/s", highIsGood: true},
-	{what: "version round trips/s, 16 sessions", ours: "version-16", ref: "version-16", unit: "/s", highIsGood: true, target: "≥ 2, none refused", withRefused: true},
+	{what: "1,000 get-pools leases=yes, one session",
+		ours: "pools-leases", ref: "pools-leases", unit: "s"},
+	{what: "version round trips/s, 1 session",
+		ours: "version-1", ref: "version-1", unit: "/s", highIsGood: true},
+	{what: "version round trips/s, 16 sessions",
+		ours: "version-16", ref: "version-16", unit: "/s", highIsGood: true,
+		target: "≥ 2, none refused", withRefused: true},
 	{what: "resident memory, idle", ours: "rss-idle", ref: "rss-idle", unit: "MiB"},
-	{what: "resident memory, 10,000 conns loaded", ours: "rss-10k", ref: "rss-10k", unit: "MiB", target: "≤ 1"},
+	{what: "resident memory, 10,000 conns loaded",
+		ours: "rss-10k", ref: "rss-10k", unit: "MiB", target: "≤ 1"},
 }
 
 func format(v float64, unit string) string {
@@ -99,7 +113,8 @@ func (r *results) print(w io.Writer, c config) {
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", what, o, s, ratio, rw.target)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "refusals are summed over all rounds; times are wall clock of the whole command or batch")
+	fmt.Fprintln(w, "refusals are summed over all rounds; "+
+		"times are wall clock of the whole command or batch")
 	fmt.Fprint(w, "\nspread over the rounds (min – max)\n\n")
 	fmt.Fprintln(w, "| workload | charond | strongSwan 5.9.8 |")
 	fmt.Fprintln(w, "| --- | ---: | ---: |")

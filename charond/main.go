@@ -29,8 +29,9 @@ func main() {
 		Usage:   "IPsec virtual IP control plane, driven over VICI",
 		Version: daemon.Version,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "config", Aliases: []string{"c"}, EnvVars: []string{"STRONGSWAN_CONF"},
-				Usage: "strongswan.conf to read", Value: settings.DefaultFile},
+			&cli.StringFlag{Name: "config", Aliases: []string{"c"},
+				EnvVars: []string{"STRONGSWAN_CONF"},
+				Usage:   "strongswan.conf to read", Value: settings.DefaultFile},
 			&cli.StringFlag{Name: "uri", Aliases: []string{"u"},
 				Usage: "VICI socket URI (overrides charon.plugins.vici.socket)"},
 			&cli.StringFlag{Name: "log-level", Aliases: []string{"l"},

@@ -102,7 +102,8 @@ func parsePKCS12(data []byte, passwords func() (string, bool)) (*pkcs12Container
 		if len(p.MacData.Mac.Digest) > 0 {
 			h := macHashes[p.MacData.Mac.Algo.Algorithm.String()]
 			if h == nil {
-				return nil, fmt.Errorf("cli: PKCS#12 MAC %s unsupported", p.MacData.Mac.Algo.Algorithm)
+				return nil, fmt.Errorf("cli: PKCS#12 MAC %s unsupported",
+					p.MacData.Mac.Algo.Algorithm)
 			}
 			mac := pkcs12MAC(h, pw, p.MacData.Salt, p.MacData.Iterations, authSafe)
 			if !hmac.Equal(mac, p.MacData.Mac.Digest) {

@@ -114,7 +114,8 @@ func parsePrivateKey(data []byte, want string, passwords func() (string, bool),
 }
 
 // tryPasswords calls parse with each passphrase until one works.
-func tryPasswords(passwords func() (string, bool), parse func(string) (parsedKey, error)) (parsedKey, error) {
+func tryPasswords(passwords func() (string, bool),
+	parse func(string) (parsedKey, error)) (parsedKey, error) {
 	if passwords == nil {
 		return parsedKey{}, errNeedPassword
 	}

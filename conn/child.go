@@ -144,9 +144,10 @@ var childOpts = map[string]option[Child]{
 		c.HWOffload = map[bool]string{true: "yes", false: "no"}[b]
 		return ok
 	}),
-	"copy_df":      boolOpt(func(c *Child) *bool { return &c.CopyDF }),
-	"copy_ecn":     boolOpt(func(c *Child) *bool { return &c.CopyECN }),
-	"copy_dscp":    enumOpt(func(c *Child) *string { return &c.CopyDSCP }, "out", "in", "yes", "no"),
+	"copy_df":  boolOpt(func(c *Child) *bool { return &c.CopyDF }),
+	"copy_ecn": boolOpt(func(c *Child) *bool { return &c.CopyECN }),
+	"copy_dscp": enumOpt(func(c *Child) *string { return &c.CopyDSCP },
+		"out", "in", "yes", "no"),
 	"icmp":         boolOpt(func(c *Child) *bool { return &c.ICMP }),
 	"sha256_96":    boolOpt(func(c *Child) *bool { return &c.SHA256_96 }),
 	"start_action": actionOpt(func(c *Child) *Action { return &c.StartAction }),

@@ -99,8 +99,9 @@ func (sa *ikeSA) info() (SAInfo, bool) {
 func (sa *ikeSA) snapshot() SAInfo {
 	i := SAInfo{Unique: sa.unique, SPIi: sa.spii, SPIr: sa.spir,
 		Local: sa.local, Remote: sa.remote, LocalID: sa.localID, RemoteID: sa.remoteID,
-		NATLocal: sa.natLocal, NATRemote: sa.natRemote, RemoteVIPs: append([]netip.Addr(nil), sa.vips...),
-		Initiator: sa.initiator, LocalVIPs: append([]netip.Addr(nil), sa.localVIPs...),
+		NATLocal: sa.natLocal, NATRemote: sa.natRemote,
+		RemoteVIPs: append([]netip.Addr(nil), sa.vips...),
+		Initiator:  sa.initiator, LocalVIPs: append([]netip.Addr(nil), sa.localVIPs...),
 		Established: sa.established}
 	if sa.peer != nil {
 		i.Name = sa.peer.Name

@@ -39,7 +39,8 @@ func TestProxyRecords(t *testing.T) {
 			vici.NewMessage().SetList("local_addrs", []string{"%any"})))
 		return vici.NewMessage()
 	})
-	l, err := vici.Listen("unix://"+filepath.Join(dir, "d.vici"), vici.ListenOptions{UID: -1, GID: -1})
+	l, err := vici.Listen("unix://"+filepath.Join(dir, "d.vici"),
+		vici.ListenOptions{UID: -1, GID: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,8 @@ func TestProxyRecords(t *testing.T) {
 	defer srv.Close()
 
 	var rec syncBuffer
-	p, err := Start("unix://"+filepath.Join(dir, "p.vici"), "unix://"+filepath.Join(dir, "d.vici"), &rec)
+	p, err := Start("unix://"+filepath.Join(dir, "p.vici"),
+		"unix://"+filepath.Join(dir, "d.vici"), &rec)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -403,7 +403,8 @@ func TestLimitTotalQueueBytes(t *testing.T) {
 		defer c.Close()
 		go c.Write(reqs)
 	}
-	logs.waitFor(t, "vici queues exceed their total limit, dropping the client with the most queued")
+	logs.waitFor(t, "vici queues exceed their total limit, "+
+		"dropping the client with the most queued")
 	for range 50 {
 		if got := s.queued.Load(); got > 300<<10+32<<10 {
 			t.Fatalf("%d bytes queued with a total limit of 300 KiB", got)

@@ -90,10 +90,12 @@ func TestSetReplacesInPlace(t *testing.T) {
 }
 
 func TestEncodeLimits(t *testing.T) {
-	if _, err := NewMessage().Set(strings.Repeat("n", 256), "").Encode(); !errors.Is(err, ErrEncoding) {
+	long := strings.Repeat("n", 256)
+	if _, err := NewMessage().Set(long, "").Encode(); !errors.Is(err, ErrEncoding) {
 		t.Fatalf("long name: %v", err)
 	}
-	if _, err := NewMessage().Set("k", strings.Repeat("v", 65536)).Encode(); !errors.Is(err, ErrEncoding) {
+	big := strings.Repeat("v", 65536)
+	if _, err := NewMessage().Set("k", big).Encode(); !errors.Is(err, ErrEncoding) {
 		t.Fatalf("long value: %v", err)
 	}
 	if _, err := NewMessage().Set("k", strings.Repeat("v", 65535)).Encode(); err != nil {
@@ -194,7 +196,8 @@ func TestEncodedSize(t *testing.T) {
 	msgs := []*Message{
 		NewMessage(),
 		exampleMessage(),
-		NewMessage().SetList("l", nil).SetSection("s", NewMessage().SetList("m", []string{"", "x"})),
+		NewMessage().SetList("l", nil).
+			SetSection("s", NewMessage().SetList("m", []string{"", "x"})),
 	}
 	for _, m := range msgs {
 		enc, err := m.Encode()
@@ -205,7 +208,8 @@ func TestEncodedSize(t *testing.T) {
 			t.Fatalf("EncodedSize = %d, %v; encoding has %d bytes", n, err, len(enc))
 		}
 	}
-	big := NewMessage().SetSection("s", NewMessage().SetList("l", []string{strings.Repeat("x", 65536)}))
+	big := NewMessage().SetSection("s",
+		NewMessage().SetList("l", []string{strings.Repeat("x", 65536)}))
 	if _, err := big.EncodedSize(); !errors.Is(err, ErrEncoding) {
 		t.Fatalf("oversize value: %v", err)
 	}

@@ -25,7 +25,8 @@ func TestPacketFrameGolden(t *testing.T) {
 		{"EVENT_UNKNOWN", Packet{Type: EventUnknown}, "00000001 06"},
 		{"EVENT", Packet{Type: Event, Name: "log", Message: NewMessage().Set("msg", "hi")},
 			"0000000e 07 03 6c6f67 03 03 6d7367 0002 6869"},
-		{"get-pools reply", Packet{Type: CmdResponse, Message: NewMessage().SetSection("pool_a", pool)},
+		{"get-pools reply",
+			Packet{Type: CmdResponse, Message: NewMessage().SetSection("pool_a", pool)},
 			"0000003b 01 01 06 706f6f6c5f61" +
 				"03 04 62617365 0008 31302e332e302e31" +
 				"03 04 73697a65 0002 3134" +

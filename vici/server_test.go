@@ -34,7 +34,8 @@ func startServer(t *testing.T, lim Limits) (*Server, string) {
 	})
 	s.Handle("panic", func(context.Context, *Request) *Message { panic("boom") })
 	s.Handle("big", func(context.Context, *Request) *Message {
-		return NewMessage().Set("a", strings.Repeat("x", 60000)).Set("b", strings.Repeat("y", 60000)).
+		return NewMessage().Set("a", strings.Repeat("x", 60000)).
+			Set("b", strings.Repeat("y", 60000)).
 			Set("c", strings.Repeat("z", 60000))
 	})
 	block := make(chan struct{})
@@ -339,7 +340,8 @@ func TestListenStaleAndLive(t *testing.T) {
 	if err != nil || fi.Mode().Perm() != 0o660 {
 		t.Fatalf("socket mode = %v, %v; want 0660", fi.Mode().Perm(), err)
 	}
-	if _, err := Listen("unix://"+path, ListenOptions{UID: -1, GID: -1}); !errors.Is(err, ErrInUse) {
+	_, err = Listen("unix://"+path, ListenOptions{UID: -1, GID: -1})
+	if !errors.Is(err, ErrInUse) {
 		t.Fatalf("second listener on a live socket: %v", err)
 	}
 	// Leave a stale socket file behind, as a crashed daemon does.

@@ -17,7 +17,8 @@ import (
 )
 
 func main() {
-	listen := flag.String("listen", "", "URI to accept clients on (unix:///path or tcp://host:port)")
+	listen := flag.String("listen", "",
+		"URI to accept clients on (unix:///path or tcp://host:port)")
 	connect := flag.String("connect", "unix:///var/run/charon.vici", "URI of the daemon")
 	outPath := flag.String("out", "-", "file to append the record to; - is stdout")
 	flag.Parse()
