@@ -14,8 +14,9 @@ type algorithm struct{ name, provider string }
 // offers charond. The sections and their order are charon's; 5.9.8 names
 // the key exchange section dh.
 //
-// TODO: list what the IKE layer (ike/) negotiates once it exists; until
-// then this is what it can build on.
+// TODO: this lists what Go's packages offer; the IKE layer (ike/)
+// negotiates a subset (see its proposal keywords), which is what it should
+// list.
 var algorithms = []struct {
 	section string
 	algs    []algorithm

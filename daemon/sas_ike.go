@@ -54,8 +54,9 @@ func (s *ikeSAs) Terminate(ctx context.Context, sel Selector, _ bool,
 
 // Rekey queues the rekeying of the selected CHILD_SAs and returns at once.
 //
-// TODO: rekeying and reauthenticating IKE_SAs is not implemented; a
-// selector naming only IKE_SAs rekeys their CHILD_SAs.
+// TODO: charond does not start IKE_SA rekeys or reauthentication (it
+// answers a peer's IKE_SA rekey); a selector naming only IKE_SAs rekeys
+// their CHILD_SAs.
 func (s *ikeSAs) Rekey(sel Selector, _ bool) int {
 	var ids []uint32
 	for _, sa := range s.srv.SAs() {

@@ -10,10 +10,8 @@ import (
 // every connection when empty) or, when id is not 0, the one with that
 // unique ID, telling each peer with an INFORMATIONAL DELETE. An SA whose
 // peer does not answer is removed all the same. It returns how many SAs
-// matched and how many were deleted cleanly.
-//
-// TODO: terminating single CHILD_SAs (VICI's child and child-id
-// selectors) is not implemented.
+// matched and how many were deleted cleanly. Single CHILD_SAs are
+// terminated by TerminateChild.
 func (s *Server) Terminate(ctx context.Context, ikeName string, id uint32,
 	logf LogFunc) (matches, terminated int, err error) {
 	for _, sa := range s.established() {
