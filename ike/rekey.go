@@ -99,16 +99,7 @@ func (sa *ikeSA) handleRekeyIKE(sap *SA, req []Payload, ni []byte) ([]Payload, f
 func (s *Server) registerRekeyed(sa *ikeSA) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for {
-		spi := binary.BigEndian.Uint64(s.random(8))
-		if spi != 0 && s.sas[spi] == nil {
-			sa.spir = spi
-			break
-		}
-	}
-	s.unique++
-	sa.unique = s.unique
-	s.sas[sa.spir] = sa
+	s.store(sa)
 }
 
 // forgetRekeyed drops old, an IKE_SA rekeyed into one now going, if the

@@ -171,6 +171,13 @@ func (s *Server) Handle(msg []byte, local, remote netip.AddrPort) []byte {
 func (s *Server) register(sa *ikeSA, key halfKey) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.store(sa)
+	s.halfOpen[key] = sa
+}
+
+// store gives sa a fresh, unused responder SPI and unique ID and keeps it.
+// The caller holds s.mu.
+func (s *Server) store(sa *ikeSA) {
 	for {
 		spi := binary.BigEndian.Uint64(s.random(8))
 		if spi != 0 && s.sas[spi] == nil {
@@ -181,7 +188,6 @@ func (s *Server) register(sa *ikeSA, key halfKey) {
 	s.unique++
 	sa.unique = s.unique
 	s.sas[sa.spir] = sa
-	s.halfOpen[key] = sa
 }
 
 // countHalfOpen counts and expires IKE_SAs that have not completed IKE_AUTH.
