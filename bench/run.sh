@@ -18,7 +18,7 @@ if ! command -v swanctl >/dev/null || [ ! -x /usr/lib/ipsec/charon ] ||
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	apt-get install -y -qq strongswan-charon strongswan-swanctl \
-		libcharon-extra-plugins libstrongswan-extra-plugins \
+		libcharon-extra-plugins \
 		libstrongswan-standard-plugins >/dev/null
 	# Debian starts a charon of its own on install; the benchmark runs its
 	# own in the namespace, so stop the host's if we just started it.
