@@ -79,26 +79,47 @@ func (e *env) reconcile(k loadKind, items []config.Item) int {
 		}
 		existing = k.existing(reply)
 	}
-	found, loaded := 0, 0
+	found, loaded := len(items), 0
 	inFile := make(map[string]bool, len(items))
+	var good []config.Item // those built, in file order
 	for _, it := range items {
 		inFile[it.Name] = true
-		found++
-		if e.loadOne(k, it) {
-			loaded++
+		if it.Err == nil {
+			good = append(good, it)
 		}
 	}
-	unloaded := 0
+	// Items that could not be built are reported where they stand, between
+	// the replies of their neighbours, as one call per item would.
+	next := 0
+	e.client.pipeline(k.load, len(good), func(i int) *vici.Message { return good[i].Message },
+		func(i int, reply *vici.Message, err error) {
+			for ; items[next].Err != nil; next++ {
+				fmt.Fprintln(e.stderr, itemFailure(items[next].Err))
+			}
+			next++
+			if e.loaded(k, good[i].Name, reply, err) {
+				loaded++
+			}
+		})
+	for ; next < len(items); next++ {
+		fmt.Fprintln(e.stderr, itemFailure(items[next].Err))
+	}
+	var gone []string
 	for _, name := range existing {
 		// a set, not a search per item: reloading 10,000 connections
 		// was quadratic
-		if inFile[name] {
-			continue
-		}
-		if e.unloadOne(k, name) {
-			unloaded++
+		if !inFile[name] {
+			gone = append(gone, name)
 		}
 	}
+	unloaded := 0
+	e.client.pipeline(k.unload, len(gone),
+		func(i int) *vici.Message { return vici.NewMessage().Set("name", gone[i]) },
+		func(i int, reply *vici.Message, err error) {
+			if e.unloaded(k, gone[i], reply, err) {
+				unloaded++
+			}
+		})
 	if e.format != formatText {
 		return 0
 	}
@@ -116,12 +137,8 @@ func (e *env) reconcile(k loadKind, items []config.Item) int {
 	return 0
 }
 
-func (e *env) loadOne(k loadKind, it config.Item) bool {
-	if it.Err != nil {
-		fmt.Fprintln(e.stderr, itemFailure(it.Err))
-		return false
-	}
-	reply, err := e.client.call(k.load, it.Message)
+// loaded prints the outcome of loading one item and reports its success.
+func (e *env) loaded(k loadKind, name string, reply *vici.Message, err error) bool {
 	if err != nil {
 		fmt.Fprintf(e.stderr, "%s request failed: %s\n", k.load, strerror(errnoOf(err)))
 		return false
@@ -131,15 +148,15 @@ func (e *env) loadOne(k loadKind, it config.Item) bool {
 		return true
 	}
 	if !succeeded(reply) {
-		fmt.Fprintf(e.stderr, "loading %s '%s' failed: %s\n", k.what, it.Name, errmsg(reply))
+		fmt.Fprintf(e.stderr, "loading %s '%s' failed: %s\n", k.what, name, errmsg(reply))
 		return false
 	}
-	fmt.Fprintf(e.stdout, "loaded %s '%s'\n", k.what, it.Name)
+	fmt.Fprintf(e.stdout, "loaded %s '%s'\n", k.what, name)
 	return true
 }
 
-func (e *env) unloadOne(k loadKind, name string) bool {
-	reply, err := e.client.call(k.unload, vici.NewMessage().Set("name", name))
+// unloaded prints the outcome of unloading one item and reports its success.
+func (e *env) unloaded(k loadKind, name string, reply *vici.Message, err error) bool {
 	if err != nil {
 		fmt.Fprintf(e.stderr, "%s request failed: %s\n", k.unload, strerror(errnoOf(err)))
 		return false

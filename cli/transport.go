@@ -69,6 +69,13 @@ func (c *client) call(cmd string, req *vici.Message) (*vici.Message, error) {
 	return c.wire().call(cmd, req)
 }
 
+// pipeline sends cmd with each of n requests, not waiting for each reply
+// before the next, and hands the replies or failures to done in order.
+func (c *client) pipeline(cmd string, n int, req func(int) *vici.Message,
+	done func(int, *vici.Message, error)) {
+	c.wire().pipeline(cmd, n, req, done)
+}
+
 // stream sends cmd registered for event and hands each event to each, in
 // order; it returns the final reply.
 func (c *client) stream(cmd, event string, req *vici.Message,

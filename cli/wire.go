@@ -50,18 +50,29 @@ func named(typ byte) bool {
 		typ == pktEventUnreg || typ == pktEvent
 }
 
-func (w *wire) send(typ byte, name string, m *vici.Message) error {
-	b := append(w.out[:0], 0, 0, 0, 0, typ)
+// appendFrame appends one packet as a frame to b; on failure b comes back
+// as it was.
+func appendFrame(b []byte, typ byte, name string, m *vici.Message) ([]byte, error) {
+	start := len(b)
+	b = append(b, 0, 0, 0, 0, typ)
 	if named(typ) {
 		b = append(b, byte(len(name)))
 		b = append(b, name...)
 	}
 	b, err := m.AppendEncoded(b)
 	if err != nil {
-		return fmt.Errorf("cli: encoding %s: %w", name, err)
+		return b[:start], fmt.Errorf("cli: encoding %s: %w", name, err)
 	}
-	binary.BigEndian.PutUint32(b, uint32(len(b)-4))
+	binary.BigEndian.PutUint32(b[start:], uint32(len(b)-start-4))
+	return b, nil
+}
+
+func (w *wire) send(typ byte, name string, m *vici.Message) error {
+	b, err := appendFrame(w.out[:0], typ, name, m)
 	w.out = b
+	if err != nil {
+		return err
+	}
 	if _, err := w.conn.Write(b); err != nil {
 		return fmt.Errorf("cli: sending %s: %w", name, err)
 	}
@@ -115,6 +126,11 @@ func (w *wire) call(cmd string, req *vici.Message) (*vici.Message, error) {
 	if err := w.send(pktCmdRequest, cmd, req); err != nil {
 		return nil, err
 	}
+	return w.reply(cmd)
+}
+
+// reply reads up to the reply of the command sent first of those waiting.
+func (w *wire) reply(cmd string) (*vici.Message, error) {
 	for {
 		p, err := w.recv()
 		if err != nil {
@@ -129,6 +145,88 @@ func (w *wire) call(cmd string, req *vici.Message) (*vici.Message, error) {
 			return nil, fmt.Errorf("cli: %s: unexpected response type %d", cmd, p.typ)
 		}
 	}
+}
+
+// Pipelining bounds: requests sent ahead of their replies, and bytes per
+// write. A few replies of a load command are far below what a socket
+// buffers, so the daemon can always write them and never stalls its reader.
+const (
+	pipeWindow = 64
+	pipeBatch  = 64 << 10
+)
+
+// pipeline sends cmd n times, with req(i) as the i-th request, and hands
+// each reply or failure to done in order, as n calls would. It does not
+// wait for a reply before sending the next requests: daemons, charon
+// included, answer one connection's requests strictly in order, and a
+// reload of thousands of connections then costs no round trip each.
+// After a transport failure the rest go one call at a time, so they fail
+// as separate calls would.
+func (w *wire) pipeline(cmd string, n int, req func(int) *vici.Message,
+	done func(int, *vici.Message, error)) {
+	var errs [pipeWindow]error // an item that could not be encoded
+	sent, got := 0, 0
+	stopped := false // a write failed: read what was sent, then fall back
+	for got < n {
+		if !stopped && sent < n && sent-got < pipeWindow/2 {
+			var err error
+			sent, err = w.sendAhead(cmd, n, sent, got, req, errs[:])
+			stopped = err != nil // nothing of the failed write counts as sent
+		}
+		if got == sent {
+			break
+		}
+		if err := errs[got%pipeWindow]; err != nil {
+			errs[got%pipeWindow] = nil
+			done(got, nil, err)
+			got++
+			continue
+		}
+		if err := w.conn.SetDeadline(time.Now().Add(callTimeout)); err != nil {
+			done(got, nil, fmt.Errorf("cli: %s: %w", cmd, err))
+			got++
+			break
+		}
+		reply, err := w.reply(cmd)
+		done(got, reply, err)
+		got++
+		if err != nil {
+			break
+		}
+	}
+	for ; got < n; got++ {
+		reply, err := w.call(cmd, req(got))
+		done(got, reply, err)
+	}
+}
+
+// sendAhead writes the requests from next on in one write, as many as the
+// window and the batch size allow, and returns the index after the last.
+// An item that cannot be encoded is marked in errs and not sent.
+func (w *wire) sendAhead(cmd string, n, next, got int, req func(int) *vici.Message,
+	errs []error) (int, error) {
+	b := w.out[:0]
+	i := next
+	for ; i < n && i-got < pipeWindow && len(b) < pipeBatch; i++ {
+		var err error
+		if b, err = appendFrame(b, pktCmdRequest, cmd, req(i)); err != nil {
+			errs[i%pipeWindow] = err
+		}
+	}
+	w.out = b
+	if len(b) == 0 {
+		return i, nil
+	}
+	if err := w.conn.SetDeadline(time.Now().Add(callTimeout)); err != nil {
+		return next, err
+	}
+	if _, err := w.conn.Write(b); err != nil {
+		for j := next; j < i; j++ {
+			errs[j%pipeWindow] = nil
+		}
+		return next, err
+	}
+	return i, nil
 }
 
 // noDeadline lifts the deadline an earlier call set: listings and monitors
