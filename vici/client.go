@@ -274,14 +274,20 @@ func (c *client) pushEvent(event string, frame []byte) {
 func (c *client) writeLoop() {
 	defer c.srv.wg.Done()
 	defer c.conn.Close()
+	var batch [][]byte
 	for {
-		frame, ok := c.queue.pop()
+		// Replies to requests sent back to back go out in one writev.
+		var ok bool
+		batch, ok = c.queue.popBatch(batch[:0], writeBatch)
 		if !ok {
 			return
 		}
 		timeout := c.srv.Limits().WriteTimeout
 		c.conn.SetWriteDeadline(time.Now().Add(timeout))
-		if _, err := c.conn.Write(frame); err != nil {
+		bufs := net.Buffers(batch)
+		_, err := bufs.WriteTo(c.conn)
+		clear(batch)
+		if err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) {
 				c.srv.log.Warn("vici client took no data within write timeout, dropping it",
 					"client", c.id, "timeout", timeout)
@@ -314,6 +320,10 @@ func (c *client) drop() {
 // readBuffer is what a client's reader takes from the socket at once: a
 // typical request, and many pipelined small ones.
 const readBuffer = 16 << 10
+
+// writeBatch bounds the bytes of queued frames a client's writer takes for
+// one write; a larger frame goes alone.
+const writeBatch = 64 << 10
 
 // maxRegistrations bounds how often one client may register one event:
 // each registration costs a copy of every event, and no real client needs

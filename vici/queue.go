@@ -59,24 +59,30 @@ func (q *sendQueue) tryPush(frame []byte) bool {
 	return true
 }
 
-// pop returns the next frame, waiting for one. It returns false when the
+// popBatch moves the frames queued now, at least one and then as many as fit
+// in max bytes, to batch, waiting for the first. It returns false when the
 // queue is finished and empty, or aborted.
-func (q *sendQueue) pop() ([]byte, bool) {
+func (q *sendQueue) popBatch(batch [][]byte, max int) ([][]byte, bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for len(q.frames) == 0 && !q.finished && !q.aborted {
 		q.cond.Wait()
 	}
 	if q.aborted || len(q.frames) == 0 {
-		return nil, false
+		return batch, false
 	}
-	f := q.frames[0]
-	q.frames[0] = nil
-	q.frames = q.frames[1:]
-	q.bytes -= len(f)
-	q.total.Add(-int64(len(f)))
+	n, size := 0, 0
+	for n < len(q.frames) && (n == 0 || size+len(q.frames[n]) <= max) {
+		size += len(q.frames[n])
+		batch = append(batch, q.frames[n])
+		q.frames[n] = nil
+		n++
+	}
+	q.frames = q.frames[n:]
+	q.bytes -= size
+	q.total.Add(-int64(size))
 	q.cond.Broadcast()
-	return f, true
+	return batch, true
 }
 
 // size returns the bytes queued.
