@@ -276,3 +276,87 @@ func TestLoadReportsInFileOrder(t *testing.T) {
 		t.Errorf("unloads: %q", unloads)
 	}
 }
+
+// TestPipelineOddReplies answers some requests with packets that are not
+// replies: each fails its own request only, nothing is sent twice, and
+// the connection stays in step for the next call.
+func TestPipelineOddReplies(t *testing.T) {
+	const n = 120
+	odd := map[int]func(c net.Conn){
+		3:  func(c net.Conn) { writeFrame(c, pktCmdUnknown, "", vici.NewMessage()) },
+		5:  func(c net.Conn) { c.Write([]byte{0, 0, 0, 0}) },
+		7:  func(c net.Conn) { writeFrame(c, pktEventConfirm, "", vici.NewMessage()) },
+		9:  func(c net.Conn) { c.Write([]byte{0, 0, 0, 3, pktCmdResponse, 9, 9}) },
+		70: func(c net.Conn) { writeFrame(c, pktEventUnknown, "", vici.NewMessage()) },
+	}
+	requests := 0
+	w := pipeServer(t, func(c net.Conn, sw *wire) {
+		for i := range n + 1 {
+			p, err := sw.recv()
+			if err != nil {
+				t.Errorf("daemon: %v after %d requests", err, i)
+				return
+			}
+			requests++
+			if f := odd[i]; f != nil {
+				f(c)
+				continue
+			}
+			writeFrame(c, pktCmdResponse, "", p.msg)
+		}
+	})
+	got := collect(w, n, numbered)
+	if len(got) != n {
+		t.Fatalf("%d outcomes, want %d", len(got), n)
+	}
+	for i, o := range got {
+		if odd[i] != nil {
+			if o.err == nil {
+				t.Errorf("item %d: no error", i)
+			}
+			continue
+		}
+		if o.err != nil || o.reply != strconv.Itoa(i) {
+			t.Errorf("item %d: %+v", i, o)
+		}
+	}
+	m, err := w.call("version", numbered(n))
+	if v, _ := m.Get("n"); err != nil || v != strconv.Itoa(n) {
+		t.Errorf("the call after: %v, %v", v, err)
+	}
+	if requests != n+1 {
+		t.Errorf("the daemon read %d requests, want %d", requests, n+1)
+	}
+}
+
+// TestPipelineLockstepDaemon has a daemon that reads a request, writes its
+// reply and only then reads the next, with large requests and replies:
+// the socket buffers fill both ways, and a client that does not read
+// while it writes waits forever.
+func TestPipelineLockstepDaemon(t *testing.T) {
+	const n = 200
+	pad := strings.Repeat("x", 20000)
+	req := func(i int) *vici.Message { return numbered(i).Set("pad", pad) }
+	w := pipeServer(t, func(c net.Conn, sw *wire) {
+		for i := range n {
+			p, err := sw.recv()
+			if err != nil {
+				t.Errorf("daemon: %v after %d requests", err, i)
+				return
+			}
+			if err := writeFrame(c, pktCmdResponse, "", p.msg); err != nil {
+				t.Errorf("daemon: %v", err)
+				return
+			}
+		}
+	})
+	got := collect(w, n, req)
+	if len(got) != n {
+		t.Fatalf("%d outcomes, want %d", len(got), n)
+	}
+	for i, o := range got {
+		if o.err != nil || o.reply != strconv.Itoa(i) {
+			t.Fatalf("item %d: %+v", i, o)
+		}
+	}
+}

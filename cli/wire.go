@@ -79,6 +79,20 @@ func (w *wire) send(typ byte, name string, m *vici.Message) error {
 	return nil
 }
 
+// packetError is a packet read whole that is not a usable reply: the
+// connection is still in step, so the next reply answers the next request.
+type packetError struct{ err error }
+
+func (e *packetError) Error() string { return e.err.Error() }
+func (e *packetError) Unwrap() error { return e.err }
+
+// inStep reports whether the connection can go on after a call failed
+// with err: the daemon answered, if not as asked.
+func inStep(err error) bool {
+	var pe *packetError
+	return errors.As(err, &pe) || errors.Is(err, errUnknownCommand)
+}
+
 // packet is one received packet.
 type packet struct {
 	typ  byte
@@ -92,7 +106,10 @@ func (w *wire) recv() (packet, error) {
 		return packet{}, fmt.Errorf("cli: reading frame: %w", err)
 	}
 	n := binary.BigEndian.Uint32(hdr[:])
-	if n == 0 || n > maxFrame {
+	if n == 0 {
+		return packet{}, &packetError{fmt.Errorf("cli: frame of 0 bytes: %w", syscall.EBADMSG)}
+	}
+	if n > maxFrame {
 		return packet{}, fmt.Errorf("cli: frame of %d bytes: %w", n, syscall.EBADMSG)
 	}
 	buf := make([]byte, n)
@@ -103,14 +120,15 @@ func (w *wire) recv() (packet, error) {
 	body := buf[1:]
 	if named(p.typ) {
 		if len(body) < 1 || len(body) < 1+int(body[0]) {
-			return packet{}, fmt.Errorf("cli: truncated packet name: %w", syscall.EBADMSG)
+			return packet{}, &packetError{fmt.Errorf("cli: truncated packet name: %w",
+				syscall.EBADMSG)}
 		}
 		p.name = string(body[1 : 1+int(body[0])])
 		body = body[1+int(body[0]):]
 	}
 	m, err := vici.Decode(body)
 	if err != nil {
-		return packet{}, fmt.Errorf("cli: decoding %s: %w", p.name, err)
+		return packet{}, &packetError{fmt.Errorf("cli: decoding %s: %w", p.name, err)}
 	}
 	p.msg = m
 	return p, nil
@@ -142,91 +160,10 @@ func (w *wire) reply(cmd string) (*vici.Message, error) {
 		case pktCmdUnknown:
 			return nil, errUnknownCommand
 		case pktEventConfirm, pktEventUnknown:
-			return nil, fmt.Errorf("cli: %s: unexpected response type %d", cmd, p.typ)
+			return nil, &packetError{fmt.Errorf("cli: %s: unexpected response type %d",
+				cmd, p.typ)}
 		}
 	}
-}
-
-// Pipelining bounds: requests sent ahead of their replies, and bytes per
-// write. A few replies of a load command are far below what a socket
-// buffers, so the daemon can always write them and never stalls its reader.
-const (
-	pipeWindow = 64
-	pipeBatch  = 64 << 10
-)
-
-// pipeline sends cmd n times, with req(i) as the i-th request, and hands
-// each reply or failure to done in order, as n calls would. It does not
-// wait for a reply before sending the next requests: daemons, charon
-// included, answer one connection's requests strictly in order, and a
-// reload of thousands of connections then costs no round trip each.
-// After a transport failure the rest go one call at a time, so they fail
-// as separate calls would.
-func (w *wire) pipeline(cmd string, n int, req func(int) *vici.Message,
-	done func(int, *vici.Message, error)) {
-	var errs [pipeWindow]error // an item that could not be encoded
-	sent, got := 0, 0
-	stopped := false // a write failed: read what was sent, then fall back
-	for got < n {
-		if !stopped && sent < n && sent-got < pipeWindow/2 {
-			var err error
-			sent, err = w.sendAhead(cmd, n, sent, got, req, errs[:])
-			stopped = err != nil // nothing of the failed write counts as sent
-		}
-		if got == sent {
-			break
-		}
-		if err := errs[got%pipeWindow]; err != nil {
-			errs[got%pipeWindow] = nil
-			done(got, nil, err)
-			got++
-			continue
-		}
-		if err := w.conn.SetDeadline(time.Now().Add(callTimeout)); err != nil {
-			done(got, nil, fmt.Errorf("cli: %s: %w", cmd, err))
-			got++
-			break
-		}
-		reply, err := w.reply(cmd)
-		done(got, reply, err)
-		got++
-		if err != nil {
-			break
-		}
-	}
-	for ; got < n; got++ {
-		reply, err := w.call(cmd, req(got))
-		done(got, reply, err)
-	}
-}
-
-// sendAhead writes the requests from next on in one write, as many as the
-// window and the batch size allow, and returns the index after the last.
-// An item that cannot be encoded is marked in errs and not sent.
-func (w *wire) sendAhead(cmd string, n, next, got int, req func(int) *vici.Message,
-	errs []error) (int, error) {
-	b := w.out[:0]
-	i := next
-	for ; i < n && i-got < pipeWindow && len(b) < pipeBatch; i++ {
-		var err error
-		if b, err = appendFrame(b, pktCmdRequest, cmd, req(i)); err != nil {
-			errs[i%pipeWindow] = err
-		}
-	}
-	w.out = b
-	if len(b) == 0 {
-		return i, nil
-	}
-	if err := w.conn.SetDeadline(time.Now().Add(callTimeout)); err != nil {
-		return next, err
-	}
-	if _, err := w.conn.Write(b); err != nil {
-		for j := next; j < i; j++ {
-			errs[j%pipeWindow] = nil
-		}
-		return next, err
-	}
-	return i, nil
 }
 
 // noDeadline lifts the deadline an earlier call set: listings and monitors
