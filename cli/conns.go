@@ -37,10 +37,8 @@ func (e *env) streamList(cmd, event string, req *vici.Message,
 		render(m)
 	})
 	if err != nil {
-		en := errnoOf(err)
 		_ = out.Flush()
-		fmt.Fprintf(e.stderr, "%s request failed: %s\n", cmd, strerror(en))
-		return int(en)
+		return int(e.requestFailed(cmd, err))
 	}
 	if e.format != formatText {
 		dump(e.stdout, cmd+" reply", reply, e.format)

@@ -83,9 +83,7 @@ func (e *env) controlled(cmd string, req *vici.Message) int {
 		fmt.Fprintf(e.stdout, "[%s] %s\n", str(m, "group"), str(m, "msg"))
 	})
 	if err != nil {
-		en := errnoOf(err)
-		fmt.Fprintf(e.stderr, "%s request failed: %s\n", cmd, strerror(en))
-		return int(en)
+		return int(e.requestFailed(cmd, err))
 	}
 	if e.format != formatText {
 		dump(e.stdout, cmd+" reply", reply, e.format)
@@ -161,9 +159,7 @@ func policyCommand(name string, short byte, desc string) *command {
 			req := e.selectors("child", "ike")
 			reply, err := e.client.call(name, req)
 			if err != nil {
-				en := errnoOf(err)
-				fmt.Fprintf(e.stderr, "%s request failed: %s\n", name, strerror(en))
-				return int(en)
+				return int(e.requestFailed(name, err))
 			}
 			// swanctl 5.9.8 mixes up the two flags here: --raw changes
 			// nothing and --pretty dumps under a split label.

@@ -53,7 +53,7 @@ func (e *env) loadCreds(c *swanctlConf) int {
 	if e.has("clear") {
 		reply, err := e.client.call("clear-creds", nil)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "clear-creds request failed: %s\n", strerror(errnoOf(err)))
+			e.requestFailed("clear-creds", err)
 			return int(syscall.ECONNREFUSED)
 		}
 		if e.format != formatText {
@@ -183,7 +183,7 @@ func (e *env) loadedIDs(cmd string) ([]string, bool) {
 func (e *env) credCall(cmd string, req *vici.Message) (*vici.Message, bool) {
 	reply, err := e.client.call(cmd, req)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "%s request failed: %s\n", cmd, strerror(errnoOf(err)))
+		e.requestFailed(cmd, err)
 		return nil, false
 	}
 	if e.format != formatText {

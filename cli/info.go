@@ -12,9 +12,7 @@ import (
 func (e *env) request(cmd string, req *vici.Message, label string) (*vici.Message, int) {
 	reply, err := e.client.call(cmd, req)
 	if err != nil {
-		en := errnoOf(err)
-		fmt.Fprintf(e.stderr, "%s request failed: %s\n", cmd, strerror(en))
-		return nil, int(en)
+		return nil, int(e.requestFailed(cmd, err))
 	}
 	if e.format != formatText {
 		dump(e.stdout, label+" reply", reply, e.format)

@@ -140,7 +140,7 @@ func (e *env) reconcile(k loadKind, items []config.Item) int {
 // loaded prints the outcome of loading one item and reports its success.
 func (e *env) loaded(k loadKind, name string, reply *vici.Message, err error) bool {
 	if err != nil {
-		fmt.Fprintf(e.stderr, "%s request failed: %s\n", k.load, strerror(errnoOf(err)))
+		e.requestFailed(k.load, err)
 		return false
 	}
 	if e.format != formatText {
@@ -158,7 +158,7 @@ func (e *env) loaded(k loadKind, name string, reply *vici.Message, err error) bo
 // unloaded prints the outcome of unloading one item and reports its success.
 func (e *env) unloaded(k loadKind, name string, reply *vici.Message, err error) bool {
 	if err != nil {
-		fmt.Fprintf(e.stderr, "%s request failed: %s\n", k.unload, strerror(errnoOf(err)))
+		e.requestFailed(k.unload, err)
 		return false
 	}
 	if e.format != formatText {

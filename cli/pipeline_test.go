@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -137,8 +138,8 @@ func TestPipelineUnencodable(t *testing.T) {
 		switch {
 		case o.i != i:
 			t.Fatalf("outcome %d is for item %d", i, o.i)
-		case bad[i] && (o.err == nil || !strings.Contains(o.err.Error(), "encoding")):
-			t.Errorf("item %d: %+v, want an encoding error", i, o)
+		case bad[i] && !errors.As(o.err, new(*builderError)):
+			t.Errorf("item %d: %+v, want the builder's error", i, o)
 		case !bad[i] && (o.err != nil || o.reply != strconv.Itoa(i)):
 			t.Errorf("item %d: %+v", i, o)
 		}
@@ -357,6 +358,41 @@ func TestPipelineLockstepDaemon(t *testing.T) {
 	for i, o := range got {
 		if o.err != nil || o.reply != strconv.Itoa(i) {
 			t.Fatalf("item %d: %+v", i, o)
+		}
+	}
+}
+
+// TestLoadValueTooLong prints libvici's builder lines for a connection
+// with values too long for VICI and fails it with EINVAL, as Debian's
+// swanctl does, without sending it.
+func TestLoadValueTooLong(t *testing.T) {
+	d := newFakeDaemon(t)
+	d.reply("get-conns", vici.NewMessage().SetList("conns", nil))
+	d.reply("load-conn", vici.NewMessage().Set("success", "yes"))
+	long := strings.Repeat("x", 70000)
+	conf := "connections {\n a { remote_addrs = 192.0.2.1 }\n" +
+		" b { remote_addrs = " + long + ", " + long + "1\n local { id = " + long + "22 } }\n" +
+		" c { }\n}\n"
+	file := filepath.Join(t.TempDir(), "swanctl.conf")
+	if err := os.WriteFile(file, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runSwanctl(t, nil, "--load-conns", "--file", file, "--uri", d.uri)
+	wantErr := "vici value exceeds size limit (70000 > 65535)\n" +
+		"vici value exceeds size limit (70001 > 65535)\n" +
+		"vici value exceeds size limit (70002 > 65535)\n" +
+		"vici builder error: 3 errors (section: 0, list 0)\n" +
+		"load-conn request failed: Invalid argument\n" +
+		"loaded 2 of 3 connections, 1 failed to load, 0 unloaded\n"
+	if r.err != wantErr || r.rc != 22 {
+		t.Errorf("rc %d, stderr:\n%s\nwant rc 22, stderr:\n%s", r.rc, r.err, wantErr)
+	}
+	if r.out != "loaded connection 'a'\nloaded connection 'c'\n" {
+		t.Errorf("stdout:\n%s", r.out)
+	}
+	for _, c := range d.log() {
+		if strings.Contains(c, "b {") {
+			t.Errorf("sent: %.80s", c)
 		}
 	}
 }

@@ -60,6 +60,9 @@ func appendFrame(b []byte, typ byte, name string, m *vici.Message) ([]byte, erro
 		b = append(b, name...)
 	}
 	b, err := m.AppendEncoded(b)
+	if errors.Is(err, vici.ErrEncoding) {
+		return b[:start], newBuilderError(m)
+	}
 	if err != nil {
 		return b[:start], fmt.Errorf("cli: encoding %s: %w", name, err)
 	}
