@@ -66,7 +66,7 @@ func (w *wire) pipeline(cmd string, n int, req func(int) *vici.Message,
 		case broken != nil:
 			done(i, nil, broken)
 		default:
-			reply, err := w.readReply(cmd)
+			reply, err := w.readReply()
 			done(i, reply, err)
 			if err != nil && !inStep(err) {
 				broken = err
@@ -85,11 +85,11 @@ func (w *wire) pipeline(cmd string, n int, req func(int) *vici.Message,
 }
 
 // readReply waits up to callTimeout for the next reply.
-func (w *wire) readReply(cmd string) (*vici.Message, error) {
+func (w *wire) readReply() (*vici.Message, error) {
 	if err := w.conn.SetReadDeadline(time.Now().Add(callTimeout)); err != nil {
 		return nil, err
 	}
-	return w.reply(cmd)
+	return w.reply()
 }
 
 // encodingError is a request that could not be encoded.

@@ -137,9 +137,10 @@ func (w *wire) recv() (packet, error) {
 	return p, nil
 }
 
-// call sends one command and waits for its reply as govici does: events
-// are skipped, a reply of another kind fails with no error number, and
-// repeated names in the reply keep the first place and the last value.
+// call sends one command and waits for its reply as libvici does: events
+// are skipped, CMD_UNKNOWN and EVENT_UNKNOWN fail with ENOENT, and
+// EVENT_CONFIRM is an empty reply; as in govici, repeated names in the
+// reply keep the first place and the last value.
 func (w *wire) call(cmd string, req *vici.Message) (*vici.Message, error) {
 	if err := w.conn.SetDeadline(time.Now().Add(callTimeout)); err != nil {
 		return nil, fmt.Errorf("cli: %s: %w", cmd, err)
@@ -147,11 +148,11 @@ func (w *wire) call(cmd string, req *vici.Message) (*vici.Message, error) {
 	if err := w.send(pktCmdRequest, cmd, req); err != nil {
 		return nil, err
 	}
-	return w.reply(cmd)
+	return w.reply()
 }
 
 // reply reads up to the reply of the command sent first of those waiting.
-func (w *wire) reply(cmd string) (*vici.Message, error) {
+func (w *wire) reply() (*vici.Message, error) {
 	for {
 		p, err := w.recv()
 		if err != nil {
@@ -160,11 +161,11 @@ func (w *wire) reply(cmd string) (*vici.Message, error) {
 		switch p.typ {
 		case pktCmdResponse:
 			return lastWins(p.msg), nil
-		case pktCmdUnknown:
+		case pktCmdUnknown, pktEventUnknown:
 			return nil, errUnknownCommand
-		case pktEventConfirm, pktEventUnknown:
-			return nil, &packetError{fmt.Errorf("cli: %s: unexpected response type %d",
-				cmd, p.typ)}
+		case pktEventConfirm:
+			// libvici takes it for an empty reply, and so does swanctl
+			return vici.NewMessage(), nil
 		}
 	}
 }
