@@ -180,9 +180,8 @@ func writeChild(w io.Writer, name string, c *vici.Message, dpd bool) {
 		fmt.Fprintf(w, ", dpd action is %s", str(c, "dpd_action"))
 	}
 	fmt.Fprintln(w)
-	if v, ok := c.Get("label"); ok {
-		fmt.Fprintf(w, "    label:  %s\n", v)
-	}
+	v, ok := c.Get("label")
+	writeLabel(w, "    label:  ", v, ok)
 	ts, _ := c.List("local-ts")
 	fmt.Fprintf(w, "    local:  %s\n", strings.Join(ts, " "))
 	ts, _ = c.List("remote-ts")

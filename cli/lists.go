@@ -31,9 +31,8 @@ var cmdListPols = &command{
 					continue
 				}
 				fmt.Fprintf(e.stdout, "%s, %s\n", p.Name, str(p.Section, "mode"))
-				if v, ok := p.Section.Get("label"); ok {
-					fmt.Fprintf(e.stdout, "  label: %s\n", v)
-				}
+				v, ok := p.Section.Get("label")
+				writeLabel(e.stdout, "  label:  ", v, ok)
 				ts, _ := p.Section.List("local-ts")
 				fmt.Fprintf(e.stdout, "  local:  %s\n", strings.Join(ts, " "))
 				ts, _ = p.Section.List("remote-ts")

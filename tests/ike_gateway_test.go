@@ -16,6 +16,22 @@ func leaseState(list, addr string) string {
 	return ""
 }
 
+// sameSAListing compares --list-sas of our swanctl and Debian's against p.
+// The listings carry ages and times left in seconds, which move between
+// the two runs, so those numbers are compared as "Ns".
+func sameSAListing(t *testing.T, lab *ikeLab, what string, p *nsProc) {
+	t.Helper()
+	seconds := regexp.MustCompile(`\b\d+s\b`)
+	ours := mustOK(t, "our --list-sas", ourSwanctl(t, p, "--list-sas"))
+	ref := mustOK(t, "Debian's --list-sas", lab.refSwanctl(t, p, "--list-sas"))
+	if !strings.Contains(ours, "INSTALLED") {
+		t.Errorf("--list-sas of %s shows no CHILD_SA:\n%s", what, ours)
+	}
+	if seconds.ReplaceAllString(ours, "Ns") != seconds.ReplaceAllString(ref, "Ns") {
+		t.Errorf("--list-sas of %s differs:\nours:\n%s\nDebian's:\n%s", what, ours, ref)
+	}
+}
+
 // Debian's strongSwan 5.9.8 as road-warrior client (carol, dave, eve1,
 // eve2) against charond as gateway, loaded with our swanctl.
 func TestIKEGatewayWithStrongSwanClients(t *testing.T) {
@@ -36,6 +52,9 @@ func TestIKEGatewayWithStrongSwanClients(t *testing.T) {
 	if !strings.Contains(sas, "ESTABLISHED") || !strings.Contains(sas, "[10.3.0.1 fec3::1]") {
 		t.Fatalf("client's --list-sas lacks the VIPs of our pools:\n%s", sas)
 	}
+	// Our swanctl renders SAs as Debian's does, from charon and from charond.
+	sameSAListing(t, lab, "the client (charon)", cli)
+	sameSAListing(t, lab, "the gateway (charond)", gw)
 	// Without a resolve plugin the client cannot install DNS servers and
 	// says so per attribute, which shows it received them.
 	clog := readFile(t, cli.log)
