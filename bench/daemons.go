@@ -118,6 +118,7 @@ func (d *daemon) down() {
 	}
 	d.cmd = nil
 	d.logf.Close()
+	_ = os.Remove(d.sock) // charon leaves its socket behind
 }
 
 // rss is the daemon's resident set in bytes.

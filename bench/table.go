@@ -109,7 +109,11 @@ func format(v float64, unit string) string {
 
 // print writes the markdown table of medians and ratios.
 func (r *results) print(w io.Writer, c config) {
-	fmt.Fprintf(w, "\nmedians of %d rounds; ratio = charond / strongSwan\n\n", c.rounds)
+	rounds := "rounds"
+	if c.rounds == 1 {
+		rounds = "round"
+	}
+	fmt.Fprintf(w, "\nmedians of %d %s; ratio = charond / strongSwan\n\n", c.rounds, rounds)
 	fmt.Fprintln(w, "| workload | charond | strongSwan 5.9.8 | ratio | target |")
 	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | --- |")
 	for _, rw := range rows {
