@@ -30,13 +30,15 @@ var cmdListPols = &command{
 				if p.Kind != vici.KindSection {
 					continue
 				}
-				fmt.Fprintf(e.stdout, "%s, %s\n", p.Name, str(p.Section, "mode"))
-				v, ok := p.Section.Get("label")
+				pol := saValues{}
+				for _, en := range p.Section.Entries() {
+					pol.add(en)
+				}
+				fmt.Fprintf(e.stdout, "%s, %s\n", p.Name, pol.get("mode"))
+				v, ok := pol["label"]
 				writeLabel(e.stdout, "  label:  ", v, ok)
-				ts, _ := p.Section.List("local-ts")
-				fmt.Fprintf(e.stdout, "  local:  %s\n", strings.Join(ts, " "))
-				ts, _ = p.Section.List("remote-ts")
-				fmt.Fprintf(e.stdout, "  remote: %s\n", strings.Join(ts, " "))
+				fmt.Fprintf(e.stdout, "  local:  %s\n", pol.get("local-ts"))
+				fmt.Fprintf(e.stdout, "  remote: %s\n", pol.get("remote-ts"))
 			}
 		})
 	},

@@ -106,3 +106,24 @@ func TestWriteLabel(t *testing.T) {
 		t.Errorf("absent label printed %q", b.String())
 	}
 }
+
+// TestListPols renders policies as swanctl does: the label as text, and
+// "(null)" for what the daemon left out.
+func TestListPols(t *testing.T) {
+	d := newFakeDaemon(t)
+	d.handle("list-policies", func(_ *vici.Message, emit func(string, *vici.Message)) *vici.Message {
+		emit("list-policy", vici.NewMessage().SetSection("rw/net", vici.NewMessage().
+			Set("child", "net").Set("ike", "rw").Set("mode", "TUNNEL").
+			Set("label", "6c626c00").
+			SetList("local-ts", []string{"10.1.0.0/16", "fec1::/64"}).
+			SetList("remote-ts", []string{"10.3.0.1/32"})))
+		emit("list-policy", vici.NewMessage().SetSection("x", vici.NewMessage()))
+		return vici.NewMessage()
+	})
+	r := runSwanctl(t, nil, "--list-pols", "--uri", d.uri)
+	want := "rw/net, TUNNEL\n  label:  lbl\n  local:  10.1.0.0/16 fec1::/64\n" +
+		"  remote: 10.3.0.1/32\nx, (null)\n  local:  (null)\n  remote: (null)\n"
+	if r.rc != 0 || r.out != want {
+		t.Errorf("rc %d, stdout:\n%s\nwant:\n%s\nstderr:\n%s", r.rc, r.out, want, r.err)
+	}
+}
