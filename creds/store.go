@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/charond/charond/identity"
 )
 
 // Type is the kind of a shared secret.
@@ -105,35 +107,78 @@ func (st *Store) Clear() {
 	st.shared, st.certs, st.keys = nil, nil, nil
 }
 
-// Match quality of an owner list against one identity, as strongSwan
-// ranks them: an exact owner beats %any, which beats no match.
+// Match qualities of an owner against one identity, strongSwan's values so
+// that their sums rank candidates as strongSwan's do: an exact owner beats
+// one with a leading wildcard ("*@example.org"), which beats %any.
 const (
-	matchNone  = 0
-	matchAny   = 1
-	matchExact = 3
+	matchNone        = 0
+	matchAny         = 1
+	matchOneWildcard = 19
+	matchExact       = 20
 )
 
 func ownerMatch(owners []string, id string) int {
 	best := matchNone
+	var me identity.Identity
+	parsed := false
 	for _, o := range owners {
 		switch {
-		case id != "" && strings.EqualFold(o, id):
+		case id == "":
+			// an identity not known yet: only %any is sure to match
+			if identity.Parse(o).IsAny() {
+				best = matchAny
+			}
+			continue
+		case strings.EqualFold(o, id):
 			return matchExact
-		case o == Any:
-			best = matchAny
+		case !parsed:
+			me, parsed = identity.Parse(id), true
 		}
+		best = max(best, idMatch(me, identity.Parse(o)))
 	}
 	return best
+}
+
+// idMatch ranks how an owner matches an identity. An owner of the same
+// type matches exactly, or, for host names and e-mail addresses, with a
+// leading '*' standing for at least one character; an owner that is a
+// lone '*' or %any matches anything.
+func idMatch(me, owner identity.Identity) int {
+	if owner.IsAny() {
+		return matchAny
+	}
+	if me.Type() != owner.Type() {
+		return matchNone
+	}
+	md, od := string(me.Data()), string(owner.Data())
+	switch me.Type() {
+	case identity.FQDN, identity.RFC822Addr:
+		switch {
+		case strings.EqualFold(md, od):
+			return matchExact
+		case od == "*":
+			return matchAny
+		case strings.HasPrefix(od, "*") && len(md) >= len(od) &&
+			strings.EqualFold(md[len(md)-len(od)+1:], od[1:]):
+			return matchOneWildcard
+		}
+	default:
+		if md == od {
+			return matchExact
+		}
+	}
+	return matchNone
 }
 
 // Lookup returns the best secret of type t for a local and a remote
 // identity. A secret qualifies when its owners match both identities, or
 // one of them while the other is empty (unknown yet); %any matches every
 // identity. The sum of both match qualities ranks candidates (exact beats
-// %any); among equals the first loaded wins. Identities are compared
-// case-insensitively as text, without strongSwan's wildcard and DN rules.
+// a leading wildcard, which beats %any); among equals the first loaded
+// wins.
 //
-// TODO: wildcard identities (*@example.org) and DN matching.
+// TODO: wildcards in distinguished names (CN=*) match only themselves;
+// strongSwan matches them and ranks them by their number.
 func (st *Store) Lookup(t Type, local, remote string) (*Shared, bool) {
 	st.mu.RLock()
 	defer st.mu.RUnlock()

@@ -87,3 +87,33 @@ func TestConcurrent(t *testing.T) {
 		t.Errorf("%d ids, want 8", n)
 	}
 }
+
+// TestLookupWildcards ranks owners as strongSwan does: exact beats a
+// leading wildcard beats %any, and a wildcard matches only identities of
+// its own type that are longer than its suffix.
+func TestLookupWildcards(t *testing.T) {
+	st := NewStore()
+	st.Add(Shared{ID: "any", Type: IKE, Data: []byte("any"), Owners: []string{"0.0.0.0"}})
+	st.Add(Shared{ID: "mail", Type: IKE, Data: []byte("mail"),
+		Owners: []string{"moon.example.org", "*@example.org"}})
+	st.Add(Shared{ID: "host", Type: IKE, Data: []byte("host"),
+		Owners: []string{"*.example.org", "*@example.org"}})
+	st.Add(Shared{ID: "carol", Type: IKE, Data: []byte("carol"),
+		Owners: []string{"moon.example.org", "carol@example.org"}})
+	tests := []struct{ local, remote, want string }{
+		{"moon.example.org", "carol@example.org", "carol"}, // exact + exact
+		{"moon.example.org", "dave@example.org", "mail"},   // exact + wildcard
+		{"sun.example.org", "dave@example.org", "host"},    // wildcard + wildcard
+		{"sun.example.org", "dave@Example.ORG", "host"},    // case-insensitive
+		{"example.org", "dave@example.org", "any"},         // '*' stands for something
+		{"sun.example.org", "dave@example.net", "any"},
+		{"sun.example.org", "192.0.2.7", "any"},    // an address is no host name
+		{"sun.example.org", "@example.org", "any"}, // an FQDN is no e-mail address
+	}
+	for _, tt := range tests {
+		s, ok := st.Lookup(IKE, tt.local, tt.remote)
+		if !ok || string(s.Data) != tt.want {
+			t.Errorf("%s / %s: %v %q, want %q", tt.local, tt.remote, ok, s, tt.want)
+		}
+	}
+}
