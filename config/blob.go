@@ -44,16 +44,16 @@ func inlineBlob(v string) (string, bool) {
 	}
 	switch v[1] {
 	case 'x', 'X':
-		return decodeHex(v[2:]), true
+		return DecodeHex(v[2:]), true
 	case 's', 'S':
 		return decodeBase64(v[2:]), true
 	}
 	return "", false
 }
 
-// decodeHex is strongSwan's lenient hex decoder: colons are skipped, an
+// DecodeHex is strongSwan's lenient hex decoder: colons are skipped, an
 // odd digit count gets a leading zero and an invalid digit counts as 0.
-func decodeHex(s string) string {
+func DecodeHex(s string) string {
 	s = strings.ReplaceAll(s, ":", "")
 	if len(s)%2 == 1 {
 		s = "0" + s
