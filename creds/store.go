@@ -111,10 +111,11 @@ func (st *Store) Clear() {
 // that their sums rank candidates as strongSwan's do: an exact owner beats
 // one with a leading wildcard ("*@example.org"), which beats %any.
 const (
-	matchNone        = 0
-	matchAny         = 1
-	matchOneWildcard = 19
-	matchExact       = 20
+	matchNone         = 0
+	matchAny          = 1
+	matchMaxWildcards = 2
+	matchOneWildcard  = 19
+	matchExact        = 20
 )
 
 func ownerMatch(owners []string, id string) int {
@@ -141,8 +142,9 @@ func ownerMatch(owners []string, id string) int {
 
 // idMatch ranks how an owner matches an identity. An owner of the same
 // type matches exactly, or, for host names and e-mail addresses, with a
-// leading '*' standing for at least one character; an owner that is a
-// lone '*' or %any matches anything.
+// leading '*' standing for at least one character, or, for distinguished
+// names, with "*" values, each ranking one lower; an owner that is a lone
+// '*' or %any matches anything.
 func idMatch(me, owner identity.Identity) int {
 	if owner.IsAny() {
 		return matchAny
@@ -162,6 +164,11 @@ func idMatch(me, owner identity.Identity) int {
 			strings.EqualFold(md[len(md)-len(od)+1:], od[1:]):
 			return matchOneWildcard
 		}
+	case identity.DERASN1DN:
+		if wc, ok := identity.MatchDN(md, od); ok {
+			// each wildcard ranks lower, down to strongSwan's floor
+			return matchExact - min(wc, matchOneWildcard-matchMaxWildcards)
+		}
 	default:
 		if md == od {
 			return matchExact
@@ -177,8 +184,8 @@ func idMatch(me, owner identity.Identity) int {
 // a leading wildcard, which beats %any); among equals the first loaded
 // wins.
 //
-// TODO: wildcards in distinguished names (CN=*) match only themselves;
-// strongSwan matches them and ranks them by their number.
+// Distinguished names match in strongSwan's default order-preserving way
+// (charon.rdn_matching unset), a "*" value matching any one value.
 func (st *Store) Lookup(t Type, local, remote string) (*Shared, bool) {
 	st.mu.RLock()
 	defer st.mu.RUnlock()

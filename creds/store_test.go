@@ -117,3 +117,30 @@ func TestLookupWildcards(t *testing.T) {
 		}
 	}
 }
+
+// TestLookupDN matches distinguished-name owners with "*" values, fewer
+// wildcards ranking higher.
+func TestLookupDN(t *testing.T) {
+	st := NewStore()
+	st.Add(Shared{ID: "any", Type: IKE, Data: []byte("any")})
+	st.Add(Shared{ID: "two", Type: IKE, Data: []byte("two"),
+		Owners: []string{"C=CH, O=strongSwan, CN=*, E=*"}})
+	st.Add(Shared{ID: "one", Type: IKE, Data: []byte("one"),
+		Owners: []string{"C=CH, O=*, CN=dave"}})
+	st.Add(Shared{ID: "exact", Type: IKE, Data: []byte("exact"),
+		Owners: []string{"C=CH, O=strongSwan, CN=eve"}})
+	tests := []struct{ remote, want string }{
+		{"C=CH, O=strongSwan, CN=carol, E=carol@example.org", "two"},
+		{"C=CH, O=strongSwan, CN=dave", "one"},
+		{"C=CH, O=strongSwan, CN=eve", "exact"},
+		{"C=ch, O=STRONGSWAN, CN=eve", "exact"},
+		{"C=DE, O=strongSwan, CN=dave", "any"},
+		{"O=strongSwan, C=CH, CN=dave", "any"},
+	}
+	for _, tt := range tests {
+		s, ok := st.Lookup(IKE, "", tt.remote)
+		if !ok || string(s.Data) != tt.want {
+			t.Errorf("%s: %v %q, want %q", tt.remote, ok, s, tt.want)
+		}
+	}
+}
