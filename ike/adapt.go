@@ -185,7 +185,7 @@ func PeerFromConfig(cfg *conn.Config, local netip.Addr) (*Peer, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Peer{Name: cfg.Name, Proposals: props, Pools: cfg.Pools}
+	p := &Peer{Name: cfg.Name, Proposals: props, Pools: cfg.Pools, Unique: cfg.Unique}
 	if local.IsValid() {
 		p.LocalID = identity.FromAddr(local.Unmap())
 	}

@@ -1,7 +1,10 @@
 package ike
 
 import (
+	"context"
 	"net/netip"
+	"slices"
+	"time"
 
 	"github.com/charond/charond/identity"
 )
@@ -86,9 +89,15 @@ func (sa *ikeSA) handleAuth(req []Payload) ([]Payload, func()) {
 		Data: pskAuth(sa.prf, psk, sa.keys.pr, sa.initResp, sa.ni, idBody(idr))}}
 	log.Info("authentication of '"+sa.localID.String()+"' (myself) with pre-shared key",
 		"ike_sa", sa.name())
+	cancel, unique := sa.uniqueness(req)
+	if cancel {
+		log.Info("canceling IKE_SA setup due to uniqueness policy", "ike_sa", sa.name())
+		return fail(NAuthenticationFailed)
+	}
 	sa.state = stateEstablished
 	sa.done.Store(true)
 	sa.established = sa.srv.opt.Now()
+	sa.publishUnique()
 	log.Info("IKE_SA "+sa.name()+" established between "+endpoint(sa.local, sa.localID)+
 		"..."+endpoint(sa.remote, sa.remoteID), "ike_sa", sa.name())
 
@@ -100,46 +109,132 @@ func (sa *ikeSA) handleAuth(req []Payload) ([]Payload, func()) {
 	if cpErr != 0 {
 		resp = append(resp, &Notify{NType: cpErr})
 		log.Info("failed to establish CHILD_SA, keeping IKE_SA", "ike_sa", sa.name())
-		return resp, func() {}
+		return resp, unique
 	}
 	if _, hasSA := find[*SA](req); hasSA {
 		resp = append(resp, sa.negotiateChild(req, sa.ni, sa.nr)...)
 	}
-	return resp, sa.initialContact(req)
+	return resp, unique
 }
 
-// initialContact returns the follow-up for an INITIAL_CONTACT notify: the
-// peer has lost its state, so older IKE_SAs between the same identities
-// are stale and go.
-//
-// TODO: the connection's `unique` policy (replace, keep, never) is not
-// applied; only INITIAL_CONTACT removes duplicates.
-func (sa *ikeSA) initialContact(req []Payload) func() {
-	if _, ok := findNotify(req, NInitialContact); !ok {
-		return func() {}
+// Unique policies of a connection (swanctl.conf `unique`).
+const (
+	UniqueNo      = "no"
+	UniqueNever   = "never"
+	UniqueKeep    = "keep"
+	UniqueReplace = "replace"
+)
+
+// reauthDelay is how long a duplicate from the peer's own address lives
+// on under "replace": likely a reauthentication, whose new CHILD_SAs
+// should overlap the old ones, as strongSwan schedules it.
+const reauthDelay = 10 * time.Second
+
+// uniqueKey is what the unique policy compares of an established IKE_SA.
+// It is published atomically so that an IKE_SA being authenticated, which
+// holds its own lock, can find duplicates without taking theirs.
+type uniqueKey struct {
+	peer        string
+	local       identity.Identity
+	remote      identity.Identity
+	host        netip.AddrPort
+	established time.Time
+}
+
+// publishUnique makes the established IKE_SA known to the unique policy;
+// the caller holds sa.mu.
+func (sa *ikeSA) publishUnique() {
+	sa.uniq.Store(&uniqueKey{peer: sa.peer.Name, local: sa.localID, remote: sa.remoteID,
+		host: sa.remote, established: sa.established})
+}
+
+// uniqueness applies the connection's unique policy once the initiator is
+// authenticated, as strongSwan does; the caller holds sa.mu. With
+// INITIAL_CONTACT, unless the policy is "never", older IKE_SAs between
+// the same identities are destroyed at once: the peer has lost its state.
+// Otherwise "replace" deletes them, and "keep" refuses the new IKE_SA
+// while one is established from another address. It reports whether to
+// cancel the new IKE_SA and returns what to do after the response.
+func (sa *ikeSA) uniqueness(req []Payload) (cancel bool, after func()) {
+	_, initial := findNotify(req, NInitialContact)
+	policy := sa.peer.Unique
+	if policy == UniqueNever || (policy != UniqueKeep && policy != UniqueReplace && !initial) {
+		return false, func() {}
 	}
-	name, lid, rid := sa.peer.Name, sa.localID, sa.remoteID
-	return func() {
-		s := sa.srv
-		s.mu.Lock()
-		var others []*ikeSA
-		for _, o := range s.sas {
-			if o != sa {
-				others = append(others, o)
+	dups := sa.duplicates()
+	log, rid, host := sa.srv.log, sa.remoteID.String(), sa.remote
+	if initial {
+		return false, func() {
+			for _, d := range dups {
+				o := d.sa
+				o.mu.Lock()
+				if o.state == stateEstablished {
+					log.Info("destroying duplicate IKE_SA for peer '"+rid+
+						"', received INITIAL_CONTACT", "ike_sa", o.name())
+					o.destroyLocked()
+				}
+				o.mu.Unlock()
 			}
 		}
-		s.mu.Unlock()
-		for _, o := range others {
-			o.mu.Lock()
-			if o.state == stateEstablished && o.peer.Name == name && o.localID == lid &&
-				o.remoteID == rid {
-				s.log.Info("destroying duplicate IKE_SA for peer '"+rid.String()+
-					"', received INITIAL_CONTACT", "ike_sa", o.name())
-				o.destroyLocked()
-			}
-			o.mu.Unlock()
+	}
+	var replace []duplicate
+	for _, d := range dups {
+		if policy == UniqueKeep && !cancel && d.key.host != host {
+			// keep the first and delete any further duplicates
+			cancel = true
+			continue
+		}
+		if policy == UniqueReplace || cancel {
+			replace = append(replace, d)
 		}
 	}
+	return cancel, func() {
+		for _, d := range replace {
+			o := d.sa
+			del := func() { _ = o.deleteSelf(context.Background()) }
+			if d.key.host == host {
+				log.Info("schedule delete of duplicate IKE_SA for peer '"+rid+
+					"' due to uniqueness policy and suspected reauthentication",
+					"ike_sa", o.name())
+				time.AfterFunc(reauthDelay, del)
+				continue
+			}
+			log.Info("deleting duplicate IKE_SA for peer '"+rid+
+				"' due to uniqueness policy", "ike_sa", o.name())
+			go del()
+		}
+	}
+}
+
+// duplicate is another IKE_SA with what it was established as.
+type duplicate struct {
+	sa  *ikeSA
+	key *uniqueKey
+}
+
+// duplicates lists the other established IKE_SAs of the same connection
+// between the same identities, over the same address family, oldest
+// first. It takes no IKE_SA's lock.
+func (sa *ikeSA) duplicates() []duplicate {
+	s := sa.srv
+	v4 := sa.remote.Addr().Unmap().Is4()
+	s.mu.Lock()
+	var out []duplicate
+	for _, o := range s.sas {
+		k := o.uniq.Load()
+		if o == sa || k == nil || o.rekeyed.Load() {
+			continue
+		}
+		if k.peer == sa.peer.Name && k.local == sa.localID && k.remote == sa.remoteID &&
+			k.host.Addr().Unmap().Is4() == v4 {
+			out = append(out, duplicate{o, k})
+		}
+	}
+	s.mu.Unlock()
+	slices.SortFunc(out, func(a, b duplicate) int {
+		return a.key.established.Compare(b.key.established)
+	})
+	return out
 }
 
 func endpoint(ap netip.AddrPort, id identity.Identity) string {

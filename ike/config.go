@@ -18,6 +18,7 @@ type Peer struct {
 	RemoteID  identity.Identity // %any accepts every initiator
 	Pools     []string          // virtual IP pools in configured order
 	Children  []Child
+	Unique    string // UniqueNo (also when empty), UniqueNever, UniqueKeep, UniqueReplace
 	// Initiating only: where to send IKE_SA_INIT, and the virtual IPs to
 	// ask for (an unspecified address asks for any of its family).
 	Remote netip.AddrPort

@@ -68,6 +68,9 @@ func (sa *ikeSA) handleRekeyIKE(sap *SA, req []Payload, ni []byte) ([]Payload, f
 	n.mu.Lock() // listings see it once registered
 	defer n.mu.Unlock()
 	sa.srv.registerRekeyed(n)
+	if sa.uniq.Load() != nil {
+		n.publishUnique()
+	}
 	n.keys = deriveRekeyedIKE(sa.prf, sa.keys.d, st, n.ni, n.nr, shared, n.spii, n.spir)
 	if n.in, err = newCipherSuite(st, n.keys.ei, n.keys.ai); err == nil {
 		n.out, err = newCipherSuite(st, n.keys.er, n.keys.ar)

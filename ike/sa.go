@@ -25,8 +25,9 @@ type ikeSA struct {
 	spii      uint64 // set once, read without the lock
 	initiator bool   // we initiated it; set once, read without the lock
 	created   time.Time
-	done      atomic.Bool // past IKE_AUTH (or failed); read without the lock
-	rekeyed   atomic.Bool // in stateRekeyed or gone after it
+	done      atomic.Bool               // past IKE_AUTH (or failed); read without the lock
+	rekeyed   atomic.Bool               // in stateRekeyed or gone after it
+	uniq      atomic.Pointer[uniqueKey] // while established, for the unique policy
 	logf      atomic.Pointer[LogFunc]
 	resp      chan []byte // responses to our requests, from Handle
 
@@ -234,6 +235,7 @@ func (sa *ikeSA) destroyLocked() {
 	}
 	wasUp := sa.state == stateEstablished
 	sa.state = stateDeleted
+	sa.uniq.Store(nil)
 	sa.done.Store(true)
 	for _, c := range sa.children {
 		sa.childUpDown(c, false)
