@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"time"
 
 	"github.com/charond/charond/vici"
@@ -12,6 +13,10 @@ const (
 	pipeWindow = 64
 	pipeBatch  = 64 << 10
 )
+
+// errStopped fails the requests the writer had not sent when the reader
+// gave up.
+var errStopped = errors.New("cli: pipeline stopped")
 
 // sendStatus is what became of one request, from the writer to the reader.
 type sendStatus struct {
@@ -132,7 +137,16 @@ func (w *wire) sendAll(cmd string, n int, req func(int) *vici.Message,
 		w.out = b
 		var err error
 		if len(b) > 0 {
-			if err = w.conn.SetWriteDeadline(time.Now().Add(callTimeout)); err == nil {
+			err = w.conn.SetWriteDeadline(time.Now().Add(callTimeout))
+			// Checked after the deadline is set: finish closes stop before
+			// it cuts the deadline short, so either this sees stop or the
+			// write sees the short deadline.
+			select {
+			case <-stop:
+				err = errStopped
+			default:
+			}
+			if err == nil {
 				_, err = w.conn.Write(b)
 			}
 		}
