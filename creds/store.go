@@ -45,6 +45,8 @@ type Shared struct {
 	Type   Type
 	Data   []byte
 	Owners []string // identities; never empty (Any when none were given)
+
+	owners []identity.Identity // Owners parsed, for Lookup
 }
 
 // Store holds the credentials loaded over VICI: shared secrets,
@@ -68,6 +70,10 @@ func (st *Store) Add(s Shared) {
 	}
 	s.Owners = slices.Clone(s.Owners)
 	s.Data = slices.Clone(s.Data)
+	s.owners = make([]identity.Identity, len(s.Owners))
+	for i, o := range s.Owners {
+		s.owners[i] = identity.Parse(o)
+	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if s.ID != "" {
@@ -118,24 +124,11 @@ const (
 	matchExact        = 20
 )
 
-func ownerMatch(owners []string, id string) int {
+// ownerMatch is the best match of an identity among a secret's owners.
+func ownerMatch(owners []identity.Identity, id identity.Identity) int {
 	best := matchNone
-	var me identity.Identity
-	parsed := false
 	for _, o := range owners {
-		switch {
-		case id == "":
-			// an identity not known yet: only %any is sure to match
-			if identity.Parse(o).IsAny() {
-				best = matchAny
-			}
-			continue
-		case strings.EqualFold(o, id):
-			return matchExact
-		case !parsed:
-			me, parsed = identity.Parse(id), true
-		}
-		best = max(best, idMatch(me, identity.Parse(o)))
+		best = max(best, idMatch(id, o))
 	}
 	return best
 }
@@ -178,29 +171,29 @@ func idMatch(me, owner identity.Identity) int {
 }
 
 // Lookup returns the best secret of type t for a local and a remote
-// identity. A secret qualifies when its owners match both identities, or
-// one of them while the other is empty (unknown yet); %any matches every
-// identity. The sum of both match qualities ranks candidates (exact beats
-// a leading wildcard, which beats %any); among equals the first loaded
-// wins.
+// identity, ranked as strongSwan ranks them: a secret qualifies when its
+// owners match either identity; the better match of the remote identity
+// wins, then that of the local one, then the newest secret. An exact
+// owner beats one with wildcards, which beats %any; an identity that is
+// %any itself matches only %any owners.
 //
 // Distinguished names match in strongSwan's default order-preserving way
 // (charon.rdn_matching unset), a "*" value matching any one value.
-func (st *Store) Lookup(t Type, local, remote string) (*Shared, bool) {
+func (st *Store) Lookup(t Type, local, remote identity.Identity) (*Shared, bool) {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	var best *Shared
-	bestScore := 0
-	for _, s := range st.shared {
+	bestL, bestR := matchNone, matchNone
+	for _, s := range slices.Backward(st.shared) {
 		if s.Type != t {
 			continue
 		}
-		ml, mr := ownerMatch(s.Owners, local), ownerMatch(s.Owners, remote)
-		if (local != "" && ml == matchNone) || (remote != "" && mr == matchNone) {
+		ml, mr := ownerMatch(s.owners, local), ownerMatch(s.owners, remote)
+		if ml == matchNone && mr == matchNone {
 			continue
 		}
-		if score := ml + mr; score > bestScore {
-			best, bestScore = s, score
+		if best == nil || mr > bestR || (mr == bestR && ml > bestL) {
+			best, bestL, bestR = s, ml, mr
 		}
 	}
 	if best == nil {

@@ -1,9 +1,15 @@
 package creds
 
 import (
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"sync"
 	"testing"
+
+	"github.com/charond/charond/identity"
 )
+
+func id(s string) identity.Identity { return identity.Parse(s) }
 
 func TestLookup(t *testing.T) {
 	st := NewStore()
@@ -19,7 +25,7 @@ func TestLookup(t *testing.T) {
 	}{
 		{"exact pair beats any", IKE, "moon.example.org", "carol@example.org", "gw"},
 		{"one exact, one any", IKE, "moon.example.org", "dave@example.org", "wild"},
-		{"unknown remote", IKE, "moon.example.org", "", "gw"},
+		{"remote %any prefers an %any owner", IKE, "moon.example.org", "", "wild"},
 		{"strangers get any", IKE, "x", "y", "wild"},
 		{"case-insensitive", IKE, "MOON.example.org", "Carol@Example.org", "gw"},
 		{"type filter", EAP, "carol@example.org", "", "pw"},
@@ -28,7 +34,7 @@ func TestLookup(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, ok := st.Lookup(tt.typ, tt.local, tt.remote)
+			s, ok := st.Lookup(tt.typ, id(tt.local), id(tt.remote))
 			got := ""
 			if ok {
 				got = string(s.Data)
@@ -49,7 +55,7 @@ func TestAddReplaceRemove(t *testing.T) {
 	if got := st.IDs(); len(got) != 2 || got[0] != "a" || got[1] != "b" {
 		t.Fatalf("IDs %v, want [a b]", got)
 	}
-	if s, ok := st.Lookup(EAP, "", ""); !ok || string(s.Data) != "3" {
+	if s, ok := st.Lookup(EAP, id(""), id("")); !ok || string(s.Data) != "3" {
 		t.Errorf("replaced secret not found")
 	}
 	if st.Remove("nope") || !st.Remove("a") || st.Remove("a") {
@@ -77,7 +83,7 @@ func TestConcurrent(t *testing.T) {
 			defer wg.Done()
 			for j := range 100 {
 				st.Add(Shared{ID: string(rune('a' + i)), Type: IKE, Data: []byte{byte(j)}})
-				st.Lookup(IKE, "x", "y")
+				st.Lookup(IKE, id("x"), id("y"))
 				st.IDs()
 			}
 		}()
@@ -105,13 +111,13 @@ func TestLookupWildcards(t *testing.T) {
 		{"moon.example.org", "dave@example.org", "mail"},   // exact + wildcard
 		{"sun.example.org", "dave@example.org", "host"},    // wildcard + wildcard
 		{"sun.example.org", "dave@Example.ORG", "host"},    // case-insensitive
-		{"example.org", "dave@example.org", "any"},         // '*' stands for something
+		{"example.org", "dave@example.org", "host"},        // the remote's match counts first
 		{"sun.example.org", "dave@example.net", "any"},
 		{"sun.example.org", "192.0.2.7", "any"},    // an address is no host name
 		{"sun.example.org", "@example.org", "any"}, // an FQDN is no e-mail address
 	}
 	for _, tt := range tests {
-		s, ok := st.Lookup(IKE, tt.local, tt.remote)
+		s, ok := st.Lookup(IKE, id(tt.local), id(tt.remote))
 		if !ok || string(s.Data) != tt.want {
 			t.Errorf("%s / %s: %v %q, want %q", tt.local, tt.remote, ok, s, tt.want)
 		}
@@ -138,9 +144,65 @@ func TestLookupDN(t *testing.T) {
 		{"O=strongSwan, C=CH, CN=dave", "any"},
 	}
 	for _, tt := range tests {
-		s, ok := st.Lookup(IKE, "", tt.remote)
+		s, ok := st.Lookup(IKE, id(""), id(tt.remote))
 		if !ok || string(s.Data) != tt.want {
 			t.Errorf("%s: %v %q, want %q", tt.remote, ok, s, tt.want)
 		}
+	}
+}
+
+// TestLookupRanking ranks as strongSwan's credential manager does: the
+// remote identity's match first, then the local one's, then the newest
+// secret; a secret qualifies when either identity matches.
+func TestLookupRanking(t *testing.T) {
+	st := NewStore()
+	st.Add(Shared{ID: "gw-any", Type: IKE, Data: []byte("gw-any"),
+		Owners: []string{"moon.example.org", "%any"}})
+	st.Add(Shared{ID: "users", Type: IKE, Data: []byte("users"),
+		Owners: []string{"%any", "*@example.org"}})
+	st.Add(Shared{ID: "group", Type: IKE, Data: []byte("group"),
+		Owners: []string{"moon.example.org", "*@example.net"}})
+	st.Add(Shared{ID: "carol", Type: IKE, Data: []byte("carol"),
+		Owners: []string{"carol@example.net"}})
+	st.Add(Shared{ID: "old", Type: IKE, Data: []byte("old"), Owners: []string{"x@example.com"}})
+	st.Add(Shared{ID: "new", Type: IKE, Data: []byte("new"), Owners: []string{"x@example.com"}})
+	tests := []struct{ local, remote, want string }{
+		// 20+1 against 1+19: the better remote match wins, not the sum
+		{"moon.example.org", "dave@example.org", "users"},
+		// a per-user secret beats the group's though the local id is not
+		// among its owners
+		{"moon.example.org", "carol@example.net", "carol"},
+		{"moon.example.org", "dave@example.net", "group"},
+		// equal matches: the newest
+		{"moon.example.org", "x@example.com", "new"},
+		// %any as an identity is no exact match of an %any owner
+		{"%any", "%any", "users"},
+	}
+	for _, tt := range tests {
+		s, ok := st.Lookup(IKE, id(tt.local), id(tt.remote))
+		if !ok || string(s.Data) != tt.want {
+			got := ""
+			if ok {
+				got = string(s.Data)
+			}
+			t.Errorf("%s / %s: %q, want %q", tt.local, tt.remote, got, tt.want)
+		}
+	}
+}
+
+// TestLookupDNFromDER matches a peer's DN as it arrived, in DER: a value
+// with a comma, which the text form cannot carry unescaped, still matches
+// a wildcard owner.
+func TestLookupDNFromDER(t *testing.T) {
+	der, err := asn1.Marshal(pkix.Name{Country: []string{"CH"},
+		CommonName: "Doe, John"}.ToRDNSequence())
+	if err != nil {
+		t.Fatal(err)
+	}
+	peer := identity.New(identity.DERASN1DN, der)
+	st := NewStore()
+	st.Add(Shared{ID: "dn", Type: IKE, Data: []byte("dn"), Owners: []string{"C=CH, CN=*"}})
+	if s, ok := st.Lookup(IKE, id("moon.example.org"), peer); !ok || string(s.Data) != "dn" {
+		t.Errorf("%s found %v %v", peer, ok, s)
 	}
 }

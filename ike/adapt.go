@@ -56,7 +56,7 @@ type CredsSecrets struct{ Store *creds.Store }
 
 // PSK returns the best IKE shared key for the pair of identities.
 func (c CredsSecrets) PSK(local, remote identity.Identity) ([]byte, bool) {
-	s, ok := c.Store.Lookup(creds.IKE, local.String(), remote.String())
+	s, ok := c.Store.Lookup(creds.IKE, local, remote)
 	if !ok {
 		return nil, false
 	}
