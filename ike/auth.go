@@ -1,6 +1,7 @@
 package ike
 
 import (
+	"cmp"
 	"context"
 	"net/netip"
 	"slices"
@@ -92,7 +93,10 @@ func (sa *ikeSA) handleAuth(req []Payload) ([]Payload, func()) {
 	cancel, unique := sa.uniqueness(req)
 	if cancel {
 		log.Info("canceling IKE_SA setup due to uniqueness policy", "ike_sa", sa.name())
-		return fail(NAuthenticationFailed)
+		return []Payload{&Notify{NType: NAuthenticationFailed}}, func() {
+			sa.destroy()
+			unique() // further duplicates go, the first stays
+		}
 	}
 	sa.state = stateEstablished
 	sa.done.Store(true)
@@ -137,15 +141,16 @@ type uniqueKey struct {
 	peer        string
 	local       identity.Identity
 	remote      identity.Identity
-	host        netip.AddrPort
+	host        netip.AddrPort // the peer's current address
 	established time.Time
+	id          uint32 // the IKE_SA's unique ID, to order equal times
 }
 
-// publishUnique makes the established IKE_SA known to the unique policy;
-// the caller holds sa.mu.
+// publishUnique makes the established IKE_SA known to the unique policy,
+// or updates its address; the caller holds sa.mu.
 func (sa *ikeSA) publishUnique() {
 	sa.uniq.Store(&uniqueKey{peer: sa.peer.Name, local: sa.localID, remote: sa.remoteID,
-		host: sa.remote, established: sa.established})
+		host: sa.remote, established: sa.established, id: sa.unique})
 }
 
 // uniqueness applies the connection's unique policy once the initiator is
@@ -232,7 +237,10 @@ func (sa *ikeSA) duplicates() []duplicate {
 	}
 	s.mu.Unlock()
 	slices.SortFunc(out, func(a, b duplicate) int {
-		return a.key.established.Compare(b.key.established)
+		if c := a.key.established.Compare(b.key.established); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.key.id, b.key.id)
 	})
 	return out
 }

@@ -203,6 +203,7 @@ func (sa *ikeSA) checkAuth(resp []Payload, psk []byte) error {
 	sa.state = stateEstablished
 	sa.done.Store(true)
 	sa.established = sa.srv.opt.Now()
+	sa.publishUnique() // a peer's INITIAL_CONTACT or unique policy may end it
 	sa.logc(0, "IKE_SA "+sa.name()+" established between "+endpoint(sa.local, sa.localID)+
 		"..."+endpoint(sa.remote, sa.remoteID))
 	return nil

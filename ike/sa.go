@@ -180,6 +180,9 @@ func (sa *ikeSA) process(msg []byte, h Header, local, remote netip.AddrPort) ([]
 		return sa.reply(h, []Payload{&Notify{NType: NInvalidSyntax}}), nil
 	}
 	sa.local, sa.remote = local, remote
+	if k := sa.uniq.Load(); k != nil && k.host != remote {
+		sa.publishUnique() // the peer moved (a new NAT mapping)
+	}
 	log.Debug("parsed request", "ike_sa", sa.name(), "exchange", h.Exchange.String(),
 		"id", h.MsgID, "payloads", describe(inner))
 	var resp []Payload

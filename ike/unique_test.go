@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"testing"
 	"time"
+
+	"github.com/charond/charond/identity"
 )
 
 // authFrom runs IKE_SA_INIT and IKE_AUTH for carol from addr, with or
@@ -99,4 +101,79 @@ func sameSet(a, b []uint64) bool {
 		}
 	}
 	return true
+}
+
+// Under keep, a new IKE_SA from another address is refused, and the
+// duplicates after the first are deleted, as strongSwan does.
+func TestUniqueKeepDeletesFurtherDuplicates(t *testing.T) {
+	const a, b = "192.0.2.2:4500", "192.0.2.3:4500"
+	peer := gatewayPeer()
+	peer.Unique = UniqueKeep
+	e := newTestEnv(Options{}, peer)
+	one, _ := authFrom(t, e, a, true)
+	two, resp := authFrom(t, e, a, false) // same address: allowed under keep
+	if _, f := findNotify(resp, NAuthenticationFailed); f {
+		t.Fatal("second from the same address refused")
+	}
+	_, resp = authFrom(t, e, b, false)
+	if _, f := findNotify(resp, NAuthenticationFailed); !f {
+		t.Fatal("third from another address accepted")
+	}
+	got := spis(e, 1)
+	if !sameSet(got, []uint64{one.spii}) {
+		t.Errorf("IKE_SAs %x, want only the first %x (the second, %x, deleted)",
+			got, one.spii, two.spii)
+	}
+}
+
+// Under keep, an IKE_SA's address is the peer's current one: after a new
+// NAT mapping, a reauthentication from the new address is no duplicate
+// from another host.
+func TestUniqueKeepFollowsThePeer(t *testing.T) {
+	const a, b = "192.0.2.2:4500", "192.0.2.3:4500"
+	peer := gatewayPeer()
+	peer.Unique = UniqueKeep
+	e := newTestEnv(Options{}, peer)
+	one, _ := authFrom(t, e, a, true)
+	one.send = e.sender(netip.MustParseAddrPort(b)) // the NAT mapping changed
+	one.exchange(Informational, nil)
+	if got := e.srv.SAs()[0].Remote.String(); got != b {
+		t.Fatalf("old SA's remote %s", got)
+	}
+	_, resp := authFrom(t, e, b, false)
+	if _, f := findNotify(resp, NAuthenticationFailed); f {
+		t.Error("reauthentication from the old IKE_SA's current address refused")
+	}
+}
+
+// INITIAL_CONTACT ends IKE_SAs charond initiated between the same
+// identities too, as strongSwan's do.
+func TestInitialContactEndsInitiatedSA(t *testing.T) {
+	carol := carolPeer("aes128-sha256-x25519")
+	e := newClientEnv(t, carol, gatewayPeer("aes128-sha256-x25519"))
+	// carol also accepts moon as responder with the same connection
+	e.srv.opt.Configs = staticConfigs{carol}
+	if err := e.srv.Initiate(ctx(t), "carol", "home", nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.srv.SAs()); n != 1 {
+		t.Fatalf("%d IKE_SAs", n)
+	}
+	moon := newInitiator(t, func(b []byte) []byte {
+		return e.srv.Handle(b, clientAddr, netip.MustParseAddrPort("192.0.2.1:500"))
+	}, "aes128-sha256-x25519", GroupCurve25519)
+	moon.id, moon.peerID = identity.Parse("moon.example.org"), identity.Parse("carol@example.org")
+	if n := moon.doInit(); n != 0 {
+		t.Fatalf("IKE_SA_INIT %v", n)
+	}
+	resp := moon.exchange(IKEAuth, moon.authPayloads(false)) // with INITIAL_CONTACT
+	if err := moon.verifyAuth(resp); err != nil {
+		t.Fatal(err)
+	}
+	for _, sa := range e.srv.SAs() {
+		if sa.Initiator {
+			t.Errorf("IKE_SA %s[%d] we initiated survives the peer's INITIAL_CONTACT",
+				sa.Name, sa.Unique)
+		}
+	}
 }
