@@ -220,6 +220,10 @@ type duplicate struct {
 // duplicates lists the other established IKE_SAs of the same connection
 // between the same identities, over the same address family, oldest
 // first. It takes no IKE_SA's lock.
+//
+// TODO: strongSwan compares the connections by content, so a reloaded
+// connection that changed no longer counts, and it skips IKE_SAs whose
+// DELETE is under way; here the name decides and those still count.
 func (sa *ikeSA) duplicates() []duplicate {
 	s := sa.srv
 	v4 := sa.remote.Addr().Unmap().Is4()
