@@ -3,6 +3,7 @@ package daemon
 import (
 	"testing"
 
+	"github.com/charond/charond/identity"
 	"github.com/charond/charond/vici"
 )
 
@@ -39,7 +40,7 @@ func TestSharedCommands(t *testing.T) {
 			t.Fatalf("%s %s: got %s, want %s", s.cmd, connRaw(s.req), connRaw(r), s.want)
 		}
 	}
-	if _, ok := d.creds.Lookup("ike", "a@b", ""); ok {
+	if _, ok := d.creds.Lookup("ike", identity.Parse("a@b"), identity.Identity{}); ok {
 		t.Error("clear-creds left the anonymous ike secret")
 	}
 }
